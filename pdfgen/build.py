@@ -1,0 +1,109 @@
+"""The pipeline in one call: load -> resolve -> compose/render, with per-process caches.
+
+Batch workers call `build_one` many times; the library, layouts, fonts and templates are
+loaded once per process and reused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pdfgen import fonts
+from pdfgen.errors import InputError, Problem, Problems
+from pdfgen.layout import Layout
+from pdfgen.layout import load as load_layout
+from pdfgen.load import layout_dirs, list_layout_files, load_library
+from pdfgen.model import Library
+from pdfgen.resolve import Routine, resolve
+
+DEFAULT_LAYOUT = "one-page"
+
+
+@cache
+def library(data_dir: Path | None) -> Library:
+    return load_library(data_dir)
+
+
+@cache
+def layout(name: str, layouts_dir: Path | None) -> Layout:
+    return load_layout(name, layouts_dir)
+
+
+def layout_name(options: dict[str, Any], doc: Any, file: str | None) -> str:
+    """--layout wins; else the routine file's `layout:` (a path is relative to that file)."""
+    if options.get("layout"):
+        return str(options["layout"])
+    value = doc.get("layout") if isinstance(doc, dict) else None
+    if isinstance(value, str) and value:
+        if file and (value.endswith((".yaml", ".yml")) or "/" in value):
+            return str(Path(file).parent / value)
+        return value
+    return DEFAULT_LAYOUT
+
+
+def build_one(
+    options: dict[str, Any],
+    doc: Any = None,
+    file: str | None = None,
+    data_dir: Path | None = None,
+    layouts_dir: Path | None = None,
+) -> tuple[bytes, Routine, Layout]:
+    """One routine's PDF bytes, with the routine and layout it was built from."""
+    from pdfgen.render import render
+
+    lib = library(data_dir)
+    lay = layout(layout_name(options, doc, file), layouts_dir)
+    routine = resolve(lib, doc, file, options, default_region=lay.region_default)
+    return render(routine, lib, lay), routine, lay
+
+
+def slug(text: str) -> str:
+    """A file-name-safe ASCII slug: 'Zoë Ødegård' -> 'zoe-odegard'."""
+    text = unicodedata.normalize("NFKD", text.replace("Ø", "O").replace("ø", "o").replace("Ł", "L").replace("ł", "l"))
+    text = text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def default_output_name(routine: Routine) -> str:
+    who = slug(routine.name or (routine.club.name if routine.club else "")) or "routine"
+    where = "all" if len(routine.regions) > 1 else (routine.regions[0] if routine.regions else "general")
+    return f"{who}-{where}.pdf"
+
+
+def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
+    """Validate content and every layout by building each layout for each region."""
+    from pdfgen.render import render
+
+    lib = library(data_dir)
+    problems = Problems()
+    for where, text in lib.text:
+        missing = fonts.missing_glyphs(text)
+        if missing:
+            kind, _, item_id = where.partition(" ")
+            problems.add(
+                str(lib.folder / f"{kind}s.yaml"),
+                None,
+                f"{kind}s.{item_id}",
+                f"has characters the font cannot print: {' '.join(missing)}",
+            )
+    paths = list_layout_files(layout_dirs(layouts_dir))
+    built = 0
+    for path in paths:
+        try:
+            lay = layout(str(path), layouts_dir)
+            regions = ["all"] if lay.region_default == "all" else list(lib.regions)
+            for region in regions:
+                render(resolve(lib, options={"region": region}, default_region=lay.region_default), lib, lay)
+                built += 1
+        except InputError as err:
+            for p in err.problems:
+                problems.items.append(p if p.file else Problem(str(path), p.line, p.field, p.message))
+    problems.raise_if_any()
+    return (
+        f"ok: {len(lib.methods)} methods, {len(lib.regions)} regions, {len(lib.exercises)} exercises, "
+        f"{len(lib.sources)} sources; {len(paths)} layouts, {built} test builds"
+    )

@@ -1,0 +1,220 @@
+"""The `kneecard` command: the only place that prints, and that turns errors into exit codes.
+
+Heavy modules (ReportLab, Jinja2) are imported inside the commands that need them, so
+`kneecard --help` and `kneecard list` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pdfgen import __version__
+from pdfgen.errors import InputError, KneecardError
+
+REGION_CHOICES = "lateral|front|above|all"
+
+
+def _fail(err: KneecardError) -> None:
+    if isinstance(err, InputError):
+        for problem in err.problems:
+            click.echo(f"error: {problem}", err=True)
+    else:
+        click.echo(f"error: {err}", err=True)
+    sys.exit(err.exit_code)
+
+
+def handled(func: Callable) -> Callable:
+    """Run a command, turning kneecard errors into messages and exit codes, never tracebacks."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except KneecardError as err:
+            if debug:
+                traceback.print_exc()
+            _fail(err)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # anything unexpected: a plain message, exit 1
+            if debug:
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Your own content folder instead of the built-in data/.",
+)
+layouts_option = click.option(
+    "--layouts",
+    "layouts_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of your own layouts (searched first).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kneecard")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+def main(debug: bool) -> None:
+    """Build printable PDF recovery routines for runners with knee pain.
+
+    \b
+    Quick start:
+      kneecard build --region front --name "Sam" -o sam.pdf
+      kneecard list exercises
+    """
+
+
+# ------------------------------------------------------------------ list
+
+
+@main.command("list")
+@click.argument("what", required=False, type=click.Choice(["methods", "regions", "exercises", "layouts"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@data_option
+@layouts_option
+@handled
+def list_cmd(what: str | None, as_json: bool, data_dir: Path | None, layouts_dir: Path | None) -> None:
+    """List the methods, regions, exercises or layouts you can choose from."""
+    groups = [what] if what else ["methods", "regions", "exercises", "layouts"]
+    out: dict[str, list[dict[str, Any]]] = {}
+    if any(g != "layouts" for g in groups):
+        from pdfgen.load import load_library
+
+        lib = load_library(data_dir)
+        out["methods"] = [{"id": m.id, "name": m.name, "dosage": _dose_dict(m)} for m in lib.methods.values()]
+        out["regions"] = [{"id": r.id, "name": r.name, "exercises": list(r.exercises)} for r in lib.regions.values()]
+        out["exercises"] = [
+            {"id": x.id, "name": x.name, "region": x.region, "dosage": _dose_dict(x)} for x in lib.exercises.values()
+        ]
+    if "layouts" in groups:
+        from pdfgen.load import LAYOUTS_DIR, layout_dirs, list_layout_files, read_yaml
+
+        rows = []
+        for path in list_layout_files(layout_dirs(layouts_dir)):
+            doc = read_yaml(path, "layout")
+            desc = doc.get("description", "") if isinstance(doc, dict) else ""
+            rows.append({"id": path.stem, "name": desc, "builtin": path.parent == LAYOUTS_DIR, "path": str(path)})
+        out["layouts"] = rows
+    out = {g: out[g] for g in groups}
+    if as_json:
+        click.echo(json.dumps(out if not what else out[what], indent=2, ensure_ascii=False))
+        return
+    for group, rows in out.items():
+        if not what:
+            click.echo(click.style(group, bold=True))
+        width = max((len(r["id"]) for r in rows), default=0)
+        for r in rows:
+            extra = f"  [{r['region']}]" if group == "exercises" else ""
+            if group == "layouts" and not r["builtin"]:
+                extra = f"  ({r['path']})"
+            click.echo(f"  {r['id']:<{width}}  {r['name']}{extra}")
+
+
+def _dose_dict(item: Any) -> dict[str, Any]:
+    d = {k: v for k, v in vars(item.dosage).items() if v not in (None, False)}
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+# ------------------------------------------------------------------ build
+
+
+@main.command()
+@click.argument("routine_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=str, help="Output PDF path, or - for standard output. [default: NAME-REGION.pdf]")
+@click.option("--layout", help="one-page, handout, cards, large-print, or a layout .yaml file.")
+@click.option("--region", metavar=REGION_CHOICES, help="Where the knee hurts: lateral (outside), front, above, or all.")
+@click.option("--methods", metavar="ID,ID", help="Recovery methods to include (default: all). See: kneecard list methods")
+@click.option("--exercises", metavar="ID,ID", help="Exercises to include (default: all of the region's).")
+@click.option("--paper", metavar="a4|letter", help="Paper size (default: the layout's, a4).")
+@click.option("--name", help="Who the routine is for; printed at the top.")
+@click.option("--club", "club_name", help="Club name, for club handouts.")
+@click.option("--logo", type=click.Path(path_type=Path), help="Club logo, PNG or JPG.")
+@click.option("--url", help="Club web address (printed, and as a QR code where the layout shows one).")
+@click.option("--ice-minutes", type=int, help="Minutes of ice per application (5–20; at most 10 on the outside of the knee).")
+@click.option("--notes", help="Free notes printed on the routine, e.g. from your physio.")
+@data_option
+@layouts_option
+@handled
+def build(
+    routine_file: Path | None,
+    output: str | None,
+    layout: str | None,
+    data_dir: Path | None,
+    layouts_dir: Path | None,
+    **opts: Any,
+) -> None:
+    """Build one routine PDF from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
+    from pdfgen.build import build_one, default_output_name
+
+    doc, file = _read_routine(routine_file)
+    options = _routine_options(layout=layout, **opts)
+    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir)
+    if output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output) if output else Path(default_output_name(routine))
+    if routine_file is not None and target.resolve() == routine_file.resolve():
+        raise InputError(_problem("-o", f"'{target}' is the routine file itself (choose another output name)"))
+    from pdfgen.write import write_atomic
+
+    write_atomic(target, pdf)
+    click.echo(f"wrote {target} ({lay.name}, {(routine.paper or lay.paper).upper()}, {len(pdf) // 1024} KB)", err=True)
+
+
+def _problem(field: str, message: str):
+    from pdfgen.errors import Problem
+
+    return Problem(None, None, field, message)
+
+
+def _read_routine(path: Path | None) -> tuple[Any, str | None]:
+    if path is None:
+        return None, None
+    from pdfgen.load import read_yaml
+
+    return read_yaml(path, "routine"), str(path)
+
+
+def _routine_options(
+    club_name: str | None = None, logo: Path | None = None, url: str | None = None, **opts: Any
+) -> dict[str, Any]:
+    options = {k: v for k, v in opts.items() if v is not None}
+    if club_name or logo or url:
+        options["club"] = {"name": club_name, "logo": str(logo) if logo else None, "url": url}
+        if not club_name:
+            raise InputError(_problem("--club", "is missing: --logo and --url belong to a club (add --club NAME)"))
+    return options
+
+
+# ------------------------------------------------------------------ check
+
+
+@main.command()
+@data_option
+@layouts_option
+@handled
+def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
+    """Validate the content folder and every layout; exit 0 if all is well, 2 with every problem."""
+    from pdfgen.build import check_all
+
+    summary = check_all(data_dir, layouts_dir)
+    click.echo(summary)

@@ -1,0 +1,298 @@
+"""Routine + layout -> page plan: the Platypus flowables for each area of the page.
+
+Compose decides what goes where and in which style; it neither measures pages nor writes
+files. `scale` shrinks every style together when render's fit loop asks for a smaller size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from markupsafe import escape
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+
+from pdfgen import fonts
+from pdfgen.layout import MM, Box, Layout
+from pdfgen.model import Item, Library
+from pdfgen.resolve import Routine
+
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+@dataclass
+class PagePlan:
+    """What render lays out: three areas of flowables plus what the page frame needs."""
+
+    top: list[Flowable]
+    columns: list[Flowable]
+    bottom: list[Flowable]
+    styles: dict[str, ParagraphStyle]
+    context: dict[str, Any]
+    title: str
+    subject: str
+    author: str
+
+
+def esc(text: str) -> str:
+    """Escape data or user text for ReportLab's paragraph markup: it prints literally."""
+    return str(escape(text)).replace("\n", "<br/>")
+
+
+def paragraph_styles(layout: Layout, scale: float) -> dict[str, ParagraphStyle]:
+    faces = fonts.register()
+    out: dict[str, ParagraphStyle] = {}
+    for name, s in layout.styles.items():
+        size = s.size * scale
+        out[name] = ParagraphStyle(
+            name,
+            fontName=faces[s.font],
+            fontSize=size,
+            leading=size * s.leading,
+            textColor=colors.HexColor(s.color),
+            spaceBefore=s.space_before * scale,
+            spaceAfter=s.space_after * scale,
+            alignment=ALIGN[s.align],
+            leftIndent=s.indent * MM,
+            bulletFontName=faces["bold"],
+            bulletFontSize=size,
+        )
+    return out
+
+
+def base_context(routine: Routine, library: Library) -> dict[str, Any]:
+    """The small, documented Jinja2 context every layout text sees."""
+    regions = [asdict(library.regions[r]) for r in routine.regions]
+    ice = library.safety.ice
+    return {
+        "routine": {
+            "name": routine.name or "",
+            "notes": routine.notes or "",
+            "paper": routine.paper,
+            "ice_minutes": routine.ice_minutes,
+            "regions": regions,
+            "methods": [m.name for m in routine.methods],
+            "exercises": [x.name for x in routine.exercises],
+        },
+        "region": regions[0] if len(regions) == 1 else None,
+        "club": {"name": routine.club.name, "url": routine.club.url or ""} if routine.club else None,
+        "safety": {"ice_max": ice.max_minutes, "ice_min": ice.min_minutes, "between_hours": ice.between_hours},
+    }
+
+
+class Composer:
+    """Builds the flowables of one routine in one layout at one scale."""
+
+    def __init__(self, routine: Routine, library: Library, layout: Layout, scale: float) -> None:
+        self.routine = routine
+        self.library = library
+        self.layout = layout
+        self.st = paragraph_styles(layout, scale)
+        self.scale = scale
+        self.ctx = base_context(routine, library)
+
+    def text(self, key: str, **extra: Any) -> str:
+        return self.layout.render_text(key, {**self.ctx, **extra})
+
+    def para(self, markup: str, style: str) -> Paragraph:
+        return Paragraph(markup, self.st[style])
+
+    # ------------------------------------------------------------ building blocks
+
+    def boxed(self, name: str, content: list[Flowable]) -> Table:
+        box: Box = self.layout.boxes[name]
+        pad = box.padding * MM * max(self.scale, 0.7)
+        cmds: list[tuple] = [
+            ("LEFTPADDING", (0, 0), (-1, -1), pad + box.stripe * MM),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if box.background:
+            cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.background)))
+        if box.border:
+            cmds.append(("BOX", (0, 0), (-1, -1), box.border_width, colors.HexColor(box.border)))
+        if box.stripe:
+            stripe_color = colors.HexColor(box.border or self.layout.accent)
+            cmds.append(("LINEBEFORE", (0, 0), (0, -1), box.stripe * MM, stripe_color))
+        table = Table([[content]], colWidths=["100%"], style=TableStyle(cmds))
+        table.spaceBefore = 2 * self.scale
+        table.spaceAfter = 6 * self.scale
+        return table
+
+    def bullets(self, lines: list[str], style: str, numbered: bool = False) -> list[Flowable]:
+        """Hanging-indent list items; plain Paragraphs so they split and balance in columns."""
+        base = self.st[style]
+        hang = base.fontSize * (1.5 if numbered else 1.1)
+        item_style = ParagraphStyle(
+            f"{style}-item",
+            parent=base,
+            leftIndent=base.leftIndent + hang,
+            bulletIndent=base.leftIndent,
+            bulletColor=colors.HexColor(self.layout.accent),
+        )
+        return [Paragraph(line, item_style, bulletText=f"{i}." if numbered else "•") for i, line in enumerate(lines, 1)]
+
+    def dosage(self, item: Item) -> str:
+        d = asdict(item.dosage)
+        if item.is_ice:
+            d["minutes"] = (self.routine.ice_minutes, self.routine.ice_minutes)
+        return self.text("dosage", d=d)
+
+    def item_block(self, item: Item) -> list[Flowable]:
+        """One method or exercise, kept in one piece so it never splits across columns."""
+        parts: list[Flowable] = [self.para(esc(item.name), "h3")]
+        for part in self.layout.items[item.kind]:
+            if part == "dose":
+                dose = self.dosage(item)
+                if dose:
+                    parts.append(self.para(dose, "dose"))
+            elif part == "summary":
+                parts.append(self.para(esc(item.summary), "body"))
+            elif part == "equipment" and item.equipment:
+                parts.append(self.para(self.text("equipment", equipment=item.equipment), "small"))
+            elif part == "steps":
+                parts += self.bullets([esc(s) for s in item.steps], "step", numbered=True)
+            elif part == "steps_inline":  # one running paragraph: fills lines, saves space
+                parts.append(self.para(" ".join(esc(s) for s in item.steps), "step"))
+            elif part == "cautions":
+                parts += [self.para(esc(c), "caution") for c in item.cautions]
+        if item.is_ice:
+            parts.append(self.ice_box())
+        block = KeepTogether(parts)
+        block._kc_item = f'{item.kind} "{item.name}"'  # for render's fit message
+        return [block]
+
+    def ice_box(self) -> Table:
+        ice = self.library.safety.ice
+        lines = [esc(line) for line in ice.note_lines(self.routine.ice_minutes)]
+        for rid in self.routine.regions:
+            if rid in ice.region_max:
+                cap, reason = ice.region_max[rid]
+                region = asdict(self.library.regions[rid])
+                lines.insert(1, self.text("ice_region", region=region, cap=cap, reason=reason))
+        content: list[Flowable] = [self.para(self.text("ice_heading"), "box_title"), *self.bullets(lines, "box_body")]
+        content.append(self.para(esc(ice.ask_first), "box_body"))
+        return self.boxed("ice", content)
+
+    # ------------------------------------------------------------ slots
+
+    def slot(self, name: str) -> list[Flowable]:
+        return getattr(self, f"slot_{name}")()
+
+    def slot_title(self) -> list[Flowable]:
+        return [self.para(self.text("title"), "title")]
+
+    def slot_subtitle(self) -> list[Flowable]:
+        text = self.text("subtitle")
+        return [self.para(text, "subtitle")] if text else []
+
+    def slot_club(self) -> list[Flowable]:
+        club = self.routine.club
+        if not club:
+            return []
+        line = f"<b>{esc(club.name)}</b>" + (f"  ·  {esc(club.url)}" if club.url else "")
+        return [self.para(line, "body")]
+
+    def slot_intro(self) -> list[Flowable]:
+        return [self.para(esc(p), "body") for p in self.library.safety.about]
+
+    def slot_region_intro(self) -> list[Flowable]:
+        return [self.para(esc(self.library.regions[r].plain), "body") for r in self.routine.regions]
+
+    def slot_methods(self) -> list[Flowable]:
+        if not self.routine.methods:
+            return []
+        out: list[Flowable] = [self.para(self.text("methods_heading"), "h2")]
+        for m in self.routine.methods:
+            out += self.item_block(m)
+        return out
+
+    def slot_exercises(self) -> list[Flowable]:
+        out: list[Flowable] = []
+        for rid in self.routine.regions:
+            items = [x for x in self.routine.exercises if x.region == rid]
+            if not items:
+                continue
+            region = asdict(self.library.regions[rid])
+            out.append(self.para(self.text("exercises_heading", region=region), "h2"))
+            for x in items:
+                out += self.item_block(x)
+        if out:
+            out += self.slot_pain_rule()
+        return out
+
+    def slot_ice_note(self) -> list[Flowable]:
+        return [self.ice_box()] if self.routine.has_ice else []
+
+    def slot_pain_rule(self) -> list[Flowable]:
+        content = [self.para(self.text("pain_heading"), "box_title"), self.para(esc(self.library.safety.pain_rule), "box_body")]
+        return [self.boxed("pain", content)]
+
+    def slot_notes(self) -> list[Flowable]:
+        if not self.routine.notes:
+            return []
+        content = [self.para(self.text("notes_heading"), "box_title"), self.para(esc(self.routine.notes), "box_body")]
+        return [self.boxed("notes", content)]
+
+    def slot_red_flags(self) -> list[Flowable]:
+        s = self.library.safety
+        items = [esc(f) for f in s.red_flags]
+        half = (len(items) + 1) // 2
+        left, right = self.bullets(items[:half], "box_body"), self.bullets(items[half:], "box_body")
+        grid = Table([[left, right]], colWidths=["50%", "50%"])
+        grid.setStyle(
+            TableStyle(
+                [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+            )
+        )
+        content = [
+            self.para(self.text("red_flags_heading"), "box_title"),
+            self.para(esc(s.red_flags_intro) + ":", "box_body"),
+            grid,
+            self.para(f"<b>{esc(s.see_clinician)}</b>", "box_body"),
+        ]
+        return [self.boxed("red_flags", content)]
+
+    def slot_disclaimer(self) -> list[Flowable]:
+        return [self.para(esc(self.library.safety.disclaimer), "small")]
+
+    def slot_sources(self) -> list[Flowable]:
+        cited = dict.fromkeys(s for item in [*self.routine.methods, *self.routine.exercises] for s in item.sources)
+        cited.update(dict.fromkeys(self.library.safety.sources))
+        if self.routine.has_ice:
+            cited.update(dict.fromkeys(self.library.safety.ice.sources))
+        refs = []
+        for sid in cited:
+            src = self.library.sources[sid]
+            year = f" {src.year}" if src.year else ""
+            refs.append(f"{esc(src.org)}{year}: <i>{esc(src.title)}</i>")
+        return [self.para(self.text("sources_heading"), "small"), self.para("; ".join(refs) + ".", "small")]
+
+
+def compose(routine: Routine, library: Library, layout: Layout, scale: float = 1.0) -> PagePlan:
+    c = Composer(routine, library, layout, scale)
+    areas = {area: [f for name in layout.slots.get(area, ()) for f in c.slot(name)] for area in ("top", "columns", "bottom")}
+    names = ", ".join(library.regions[r].name.lower() for r in routine.regions)
+    return PagePlan(
+        top=areas["top"],
+        columns=areas["columns"],
+        bottom=areas["bottom"],
+        styles=c.st,
+        context=c.ctx,
+        title=_plain(c.text("doc_title")),
+        subject=f"Knee recovery routine: {names}" if names else "Knee recovery routine",
+        author=routine.name or (routine.club.name if routine.club else "kneecard"),
+    )
+
+
+def _plain(markup: str) -> str:
+    """Markup to plain text for PDF metadata."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))

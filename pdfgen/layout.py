@@ -1,0 +1,399 @@
+"""Page templates: the validated form of a `layouts/*.yaml` file and its Jinja2 text.
+
+All geometry, styles and wording of a page live in the layout; compose reads them from here.
+Text is Jinja2 in a sandbox with StrictUndefined and autoescaping, so a typo in a name is an
+error (not a blank) and user text can never inject ReportLab markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pdfgen.errors import InputError, Problem, Problems
+from pdfgen.schema import Reader, did_you_mean, file_of, line_of
+
+MM = 72 / 25.4
+HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+FACES = ("regular", "bold", "italic", "bold-italic")
+ALIGNS = ("left", "center", "right", "justify")
+PAPERS = ("a4", "letter")
+SLOTS = (
+    "title",
+    "subtitle",
+    "club",
+    "intro",
+    "region_intro",
+    "methods",
+    "exercises",
+    "ice_note",
+    "pain_rule",
+    "notes",
+    "red_flags",
+    "disclaimer",
+    "sources",
+)
+AREAS = ("top", "columns", "bottom")
+STYLE_ROLES = ("title", "subtitle", "body", "h2", "h3", "dose", "step", "caution", "box_title", "box_body", "small", "footer")
+BOXES = ("ice", "red_flags", "notes", "pain")
+ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions")
+TEXTS = (
+    "doc_title",
+    "title",
+    "subtitle",
+    "methods_heading",
+    "exercises_heading",
+    "ice_heading",
+    "pain_heading",
+    "notes_heading",
+    "red_flags_heading",
+    "sources_heading",
+    "dosage",
+    "equipment",
+    "ice_region",
+    "footer",
+)
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str
+    size: float
+    leading: float  # times the size
+    color: str
+    space_before: float  # pt
+    space_after: float  # pt
+    align: str
+    indent: float  # mm
+
+
+@dataclass(frozen=True)
+class Box:
+    background: str | None
+    border: str | None
+    border_width: float
+    padding: float  # mm
+    stripe: float  # mm, a coloured bar on the left edge; 0 for none
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One page template, after `extends:` and validation."""
+
+    name: str
+    path: Path
+    description: str
+    paper: str
+    margins: tuple[float, float, float, float]  # top, right, bottom, left in mm
+    max_pages: int
+    columns: int
+    gap: float  # mm
+    region_default: str | None
+    min_body: float  # pt
+    lang: str
+    accent: str
+    styles: dict[str, Style]
+    boxes: dict[str, Box]
+    slots: dict[str, tuple[str, ...]]
+    items: dict[str, tuple[str, ...]]  # kind -> parts shown, in order
+    text: dict[str, str]  # raw Jinja2 sources
+    text_lines: dict[str, tuple[str | None, int | None]]  # where each text came from, for errors
+
+    def render_text(self, key: str, context: dict[str, Any]) -> str:
+        """Render one text template to ReportLab paragraph markup; template errors become input errors."""
+        import jinja2
+
+        try:
+            return _compile(self.text[key]).render(context).strip()
+        except jinja2.exceptions.SecurityError as exc:
+            file, line = self.text_lines[key]
+            raise InputError(Problem(file, line, f"text.{key}", f"is not allowed in a layout ({exc})")) from None
+        except jinja2.exceptions.UndefinedError as exc:
+            file, line = self.text_lines[key]
+            names = ", ".join(sorted(context))
+            raise InputError(Problem(file, line, f"text.{key}", f"{exc.message} (names allowed here: {names})")) from None
+        except (jinja2.exceptions.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            file, line = self.text_lines[key]
+            raise InputError(Problem(file, line, f"text.{key}", f"cannot be rendered: {exc}")) from None
+
+
+def _rng(value: Any) -> str:
+    """A dose range as people write it: (10, 15) -> '10–15', (30, 30) -> '30'."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        lo, hi = value
+        return str(lo) if lo == hi else f"{lo}–{hi}"
+    return str(value)
+
+
+@cache
+def _env():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["rng"] = _rng
+    return env
+
+
+@cache
+def _compile(source: str):
+    """Templates are compiled once per process, however many pages use them."""
+    return _env().from_string(source)
+
+
+def _style(r: Reader, parent: Style | None) -> Style:
+    def num(key: str, lo: float, hi: float, default: float | None) -> float:
+        value = r.raw(key)
+        if value is None:
+            if default is None:
+                r.problem(key, f"is missing (a number {lo}–{hi} is required)")
+                return lo
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+            r.problem(key, f"is '{value}' (a number {lo}–{hi} is allowed)")
+            return default if default is not None else lo
+        return float(value)
+
+    def choice(key: str, allowed: tuple[str, ...], default: str | None) -> str:
+        value = r.text(key)
+        if value is None:
+            if default is None:
+                r.problem(key, f"is missing (allowed: {', '.join(allowed)})")
+                return allowed[0]
+            return default
+        if value not in allowed:
+            r.problem(key, f"'{value}' is not allowed{did_you_mean(value, allowed)} (allowed: {', '.join(allowed)})")
+            return default or allowed[0]
+        return value
+
+    color = r.text("color")
+    if color is not None and not HEX_RE.match(color):
+        r.problem("color", f"'{color}' is not a colour (#rrggbb allowed)")
+        color = None
+    p = parent
+    return Style(
+        font=choice("font", FACES, p.font if p else None),
+        size=num("size", 4, 96, p.size if p else None),
+        leading=num("leading", 1.0, 3.0, p.leading if p else 1.25),
+        color=color or (p.color if p else "#000000"),
+        space_before=num("space_before", 0, 72, p.space_before if p else 0),
+        space_after=num("space_after", 0, 72, p.space_after if p else 0),
+        align=choice("align", ALIGNS, p.align if p else "left"),
+        indent=num("indent", 0, 50, p.indent if p else 0),
+    )
+
+
+def _styles(top: Reader, problems: Problems) -> dict[str, Style]:
+    node = top.mapping("styles", required=True) or {}
+    sr = top.child("styles") if node else None
+    out: dict[str, Style] = {}
+    resolving: set[str] = set()
+
+    def resolve(name: str) -> Style | None:
+        if name in out:
+            return out[name]
+        if name in resolving or sr is None or not isinstance(node.get(name), dict):
+            return None
+        resolving.add(name)
+        r = sr.child(name)
+        parent_name = r.text("parent")
+        parent = None
+        if parent_name is not None:
+            if parent_name not in node:
+                r.problem("parent", f"style '{parent_name}' does not exist{did_you_mean(parent_name, node.keys())}")
+            elif parent_name in resolving and parent_name not in out:
+                r.problem("parent", f"style '{parent_name}' leads back to '{name}' (no loops allowed)")
+            else:
+                parent = resolve(parent_name)
+        out[name] = _style(r, parent)
+        resolving.discard(name)
+        r.finish()
+        return out[name]
+
+    for name in list(node):
+        if sr is not None and sr.mapping(name) is not None:
+            resolve(name)
+    if sr is not None:
+        for role in STYLE_ROLES:
+            if role not in node:
+                sr.problem(role, f"is missing (every layout needs the styles {', '.join(STYLE_ROLES)})")
+    return out
+
+
+def _box(r: Reader) -> Box:
+    def color(key: str) -> str | None:
+        value = r.text(key)
+        if value is not None and value != "none" and not HEX_RE.match(value):
+            r.problem(key, f"'{value}' is not a colour (#rrggbb or none allowed)")
+            return None
+        return None if value in (None, "none") else value
+
+    def num(key: str, hi: float, default: float) -> float:
+        value = r.raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= hi:
+            r.problem(key, f"is '{value}' (a number 0–{hi} allowed)")
+            return default
+        return float(value)
+
+    box = Box(
+        background=color("background"),
+        border=color("border"),
+        border_width=num("border_width", 5, 0.8),
+        padding=num("padding", 20, 3),
+        stripe=num("stripe", 10, 0),
+    )
+    r.finish()
+    return box
+
+
+def build_layout(doc: Any, path: Path) -> Layout:
+    """Validate a merged layout document; raise one InputError with every problem."""
+    problems = Problems()
+    file = str(path)
+    top = Reader(doc, file, "", problems)
+    description = top.text("description", required=True, max_len=120) or ""
+    lang = top.text("lang") or "en-GB"
+    accent = top.text("accent") or "#1f5f73"
+    if not HEX_RE.match(accent):
+        top.problem("accent", f"'{accent}' is not a colour (#rrggbb allowed)")
+
+    pr = top.child("page") if top.mapping("page", required=True) is not None else Reader({}, file, "page", Problems())
+    paper = pr.text("paper") or "a4"
+    if paper not in PAPERS:
+        pr.problem("paper", f"'{paper}' is not a paper size{did_you_mean(paper, PAPERS)} (allowed: {', '.join(PAPERS)})")
+    margins = (15.0, 15.0, 15.0, 15.0)
+    if pr.mapping("margins", required=True) is not None:
+        mr = pr.child("margins")
+        vals = []
+        for side in ("top", "right", "bottom", "left"):
+            v = mr.raw(side, required=True)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 6 <= v <= 80):
+                mr.problem(side, f"is '{v}' mm (6–80 mm allowed: home printers cannot print within 6 mm of the edge)")
+                v = None
+            vals.append(float(v) if v is not None else 15.0)
+        mr.finish()
+        margins = tuple(vals)  # type: ignore[assignment]
+    max_pages = pr.integer("max_pages", required=True, lo=1, hi=50) or 1
+    columns = pr.integer("columns", lo=1, hi=3) or 1
+    gap_raw = pr.raw("gap")
+    gap = float(gap_raw) if isinstance(gap_raw, (int, float)) and not isinstance(gap_raw, bool) else 6.0
+    if gap_raw is not None and not (isinstance(gap_raw, (int, float)) and 0 <= gap_raw <= 40):
+        pr.problem("gap", f"is '{gap_raw}' mm (0–40 allowed)")
+    region_default = pr.text("region_default")
+    pr.finish()
+
+    fr = top.child("fit") if top.mapping("fit", required=True) is not None else Reader({}, file, "fit", Problems())
+    min_body_raw = fr.raw("min_body", required=True)
+    min_body = 9.0
+    if min_body_raw is not None:
+        if isinstance(min_body_raw, bool) or not isinstance(min_body_raw, (int, float)) or not 4 <= min_body_raw <= 40:
+            fr.problem("min_body", f"is '{min_body_raw}' pt (4–40 allowed)")
+        else:
+            min_body = float(min_body_raw)
+    fr.finish()
+
+    styles = _styles(top, problems)
+    if "body" in styles and styles["body"].size < min_body:
+        top.problem("styles", f"body size {styles['body'].size:g} pt is below fit.min_body {min_body:g} pt")
+
+    boxes: dict[str, Box] = {}
+    bnode = top.mapping("boxes", required=True)
+    if bnode is not None:
+        br = top.child("boxes")
+        for name in list(bnode):
+            if name not in BOXES:
+                br.problem(name, f"is not a known box{did_you_mean(name, BOXES)} (allowed: {', '.join(BOXES)})")
+                br.used.add(name)
+            elif br.mapping(name) is not None:
+                boxes[name] = _box(br.child(name))
+        for name in BOXES:
+            if name not in bnode:
+                br.problem(name, "is missing (every layout needs the boxes " + ", ".join(BOXES) + ")")
+
+    slots: dict[str, tuple[str, ...]] = {}
+    if top.mapping("slots", required=True) is not None:
+        sr = top.child("slots")
+        for area in AREAS:
+            names = sr.text_list(area)
+            for name in names:
+                if name not in SLOTS:
+                    sr.problem(area, f"slot '{name}' does not exist{did_you_mean(name, SLOTS)} (allowed: {', '.join(SLOTS)})")
+            slots[area] = tuple(n for n in names if n in SLOTS)
+        sr.finish()
+
+    items: dict[str, tuple[str, ...]] = {}
+    if top.mapping("items", required=True) is not None:
+        ir = top.child("items")
+        for kind in ("method", "exercise"):
+            parts = ir.text_list(kind, required=True)
+            for part in parts:
+                if part not in ITEM_PARTS:
+                    ir.problem(
+                        kind, f"part '{part}' does not exist{did_you_mean(part, ITEM_PARTS)} (allowed: {', '.join(ITEM_PARTS)})"
+                    )
+            items[kind] = tuple(p for p in parts if p in ITEM_PARTS)
+        ir.finish()
+
+    text: dict[str, str] = {}
+    text_lines: dict[str, tuple[str | None, int | None]] = {}
+    tnode = top.mapping("text", required=True)
+    if tnode is not None:
+        tr = top.child("text")
+        for key in TEXTS:
+            value = tr.text(key, required=True)
+            if value is not None:
+                text[key] = value
+                text_lines[key] = (file_of(tnode, key) or file, line_of(tnode, key))
+        tr.finish()
+
+    top.finish()
+    problems.raise_if_any()
+    _check_templates(text, text_lines)
+    return Layout(
+        name=path.stem,
+        path=path,
+        description=description,
+        paper=paper,
+        margins=margins,
+        max_pages=max_pages,
+        columns=columns,
+        gap=gap,
+        region_default=region_default,
+        min_body=min_body,
+        lang=lang,
+        accent=accent,
+        styles=styles,
+        boxes=boxes,
+        slots=slots,
+        items=items,
+        text=text,
+        text_lines=text_lines,
+    )
+
+
+def _check_templates(text: dict[str, str], where: dict[str, tuple[str | None, int | None]]) -> None:
+    """Compile every template now, so syntax errors surface at `check`, located."""
+    import jinja2
+
+    problems = Problems()
+    for key, source in text.items():
+        try:
+            _compile(source)
+        except jinja2.exceptions.TemplateSyntaxError as exc:
+            file, line = where[key]
+            line = (line or 0) + (exc.lineno or 1) - 1 if line else exc.lineno
+            problems.add(file, line, f"text.{key}", f"{exc.message} (Jinja2 template syntax is allowed)")
+    problems.raise_if_any()
+
+
+def load(name: str, layouts_dir: Path | None = None) -> Layout:
+    """A layout by name or path, extends merged and validated."""
+    from pdfgen.load import layout_dirs, load_layout_doc
+
+    doc, path = load_layout_doc(name, layout_dirs(layouts_dir))
+    return build_layout(doc, path)

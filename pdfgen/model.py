@@ -1,0 +1,387 @@
+"""The content model: what a routine is made of, validated from `data/` YAML.
+
+Every number that reaches the page lives in these objects and came from `data/`; the code
+adds no health facts of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pdfgen.errors import Problems
+from pdfgen.schema import Range, Reader, did_you_mean
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ICE_PLACEHOLDERS = {"minutes", "max_minutes", "between_hours"}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    org: str
+    year: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """How much and how often, in numbers, so layouts can phrase it and tests can check it."""
+
+    minutes: Range | None = None
+    hold_seconds: Range | None = None
+    reps: Range | None = None
+    sets: Range | None = None
+    times: Range | None = None
+    per_side: bool = False
+    how_often: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A recovery method or a region exercise: one block on a page, one card in a deck."""
+
+    id: str
+    kind: str  # "method" or "exercise"
+    name: str
+    summary: str
+    steps: tuple[str, ...]
+    dosage: Dosage
+    cautions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    source_note: str | None = None
+    region: str | None = None
+    equipment: str | None = None
+
+    @property
+    def is_ice(self) -> bool:
+        return self.id == "ice"
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    short: str
+    plain: str
+    exercises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IceRules:
+    default_minutes: int
+    min_minutes: int
+    max_minutes: int
+    between_hours: int
+    note: tuple[str, ...]
+    ask_first: str
+    region_max: dict[str, tuple[int, str]]
+    sources: tuple[str, ...]
+
+    def limit_for(self, region: str | None) -> int:
+        return self.region_max.get(region, (self.max_minutes, ""))[0] if region else self.max_minutes
+
+    def note_lines(self, minutes: int) -> tuple[str, ...]:
+        values = {"minutes": minutes, "max_minutes": self.max_minutes, "between_hours": self.between_hours}
+        return tuple(line.format_map(values) for line in self.note)
+
+
+@dataclass(frozen=True)
+class Safety:
+    ice: IceRules
+    pain_rule: str
+    red_flags_intro: str
+    red_flags: tuple[str, ...]
+    see_clinician: str
+    disclaimer: str
+    about: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    """All content of one data folder, checked and cross-referenced."""
+
+    folder: Path
+    sources: dict[str, Source]
+    methods: dict[str, Item]
+    regions: dict[str, Region]
+    exercises: dict[str, Item]
+    safety: Safety
+    text: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (where, text) of every printed string
+
+    def region_exercises(self, region: str) -> list[Item]:
+        return [self.exercises[x] for x in self.regions[region].exercises]
+
+
+# ---------------------------------------------------------------- building from YAML
+
+
+def _top(doc: Any, file: str, key: str, problems: Problems) -> Reader:
+    reader = Reader(doc, file, "", problems)
+    return reader
+
+
+def _dosage(r: Reader) -> Dosage:
+    d = Dosage(
+        minutes=r.number_range("minutes", 1, 120),
+        hold_seconds=r.number_range("hold_seconds", 1, 600),
+        reps=r.number_range("reps", 1, 100),
+        sets=r.number_range("sets", 1, 20),
+        times=r.number_range("times", 1, 20),
+        per_side=r.boolean("per_side"),
+        how_often=r.text("how_often", max_len=60),
+    )
+    r.finish()
+    return d
+
+
+def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str]) -> Item | None:
+    item_id = r.text("id", required=True)
+    if item_id and not ID_RE.match(item_id):
+        r.problem("id", f"'{item_id}' is not a plain id (lower-case letters, digits and dashes are allowed)")
+    region = None
+    if kind == "exercise":
+        region = r.text("region", required=True)
+        if region and region not in regions:
+            r.problem(
+                "region", f"'{region}' is not a region{did_you_mean(region, regions)} (allowed: {', '.join(sorted(regions))})"
+            )
+    dosage_node = r.mapping("dosage", required=True)
+    dosage = _dosage(r.child("dosage")) if dosage_node is not None else Dosage()
+    src = r.text_list("sources", required=True, min_items=1)
+    for sid in src:
+        if sid not in sources:
+            r.problem("sources", f"source '{sid}' is not in sources.yaml{did_you_mean(sid, sources.keys())}")
+    item = Item(
+        id=item_id or "",
+        kind=kind,
+        name=r.text("name", required=True, max_len=40) or "",
+        summary=r.text("summary" if kind == "method" else "goal", required=True, max_len=140) or "",
+        steps=r.text_list("steps", required=True, min_items=1, max_items=6, max_len=160),
+        dosage=dosage,
+        cautions=r.text_list("cautions", max_items=3, max_len=160),
+        sources=src,
+        source_note=r.text("source_note"),
+        region=region,
+        equipment=r.text("equipment", max_len=60) if kind == "exercise" else None,
+    )
+    r.finish()
+    return item if item_id else None
+
+
+def _items(doc_reader: Reader, key: str, kind: str, sources: dict[str, Source], regions: set[str]) -> dict[str, Item]:
+    out: dict[str, Item] = {}
+    for i, _ in doc_reader.items(key, required=True):
+        child = doc_reader.child(key, i)
+        item = _item(child, kind, sources, regions)
+        if item is None:
+            continue
+        if item.id in out:
+            child.problem("id", f"'{item.id}' is used twice (ids must be unique)")
+        out[item.id] = item
+    doc_reader.finish()
+    return out
+
+
+def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
+    top = Reader(doc, file, "", problems)
+    out: dict[str, Source] = {}
+    for i, _ in top.items("sources", required=True):
+        r = top.child("sources", i)
+        sid = r.text("id", required=True)
+        src = Source(
+            id=sid or "",
+            title=r.text("title", required=True) or "",
+            org=r.text("org", required=True) or "",
+            year=r.integer("year", lo=1900, hi=2100),
+            url=r.text("url"),
+        )
+        if src.url and not src.url.startswith(("https://", "http://")):
+            r.problem("url", f"'{src.url}' is not a web address (http:// or https:// allowed)")
+        r.finish()
+        if sid:
+            if sid in out:
+                r.problem("id", f"'{sid}' is used twice (ids must be unique)")
+            out[sid] = src
+    top.finish()
+    return out
+
+
+def _regions(doc: Any, file: str, problems: Problems) -> tuple[dict[str, Region], Reader]:
+    top = Reader(doc, file, "", problems)
+    out: dict[str, Region] = {}
+    for i, _ in top.items("regions", required=True):
+        r = top.child("regions", i)
+        rid = r.text("id", required=True)
+        region = Region(
+            id=rid or "",
+            name=r.text("name", required=True, max_len=40) or "",
+            short=r.text("short", required=True, max_len=40) or "",
+            plain=r.text("plain", required=True, max_len=300) or "",
+            exercises=r.text_list("exercises", required=True, min_items=1, max_items=6),
+        )
+        r.finish()
+        if rid:
+            out[rid] = region
+    top.finish()
+    return out, top
+
+
+def _check_ice_note(r: Reader, key: str, lines: tuple[str, ...]) -> None:
+    for line in lines:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
+        except ValueError as exc:
+            r.problem(key, f"line '{line}' has a broken placeholder ({exc})")
+            continue
+        for name in names - ICE_PLACEHOLDERS:
+            r.problem(
+                key, f"placeholder {{{name}}} is unknown (allowed: {', '.join('{' + p + '}' for p in sorted(ICE_PLACEHOLDERS))})"
+            )
+
+
+def _safety(doc: Any, file: str, problems: Problems, sources: dict[str, Source], regions: set[str]) -> Safety:
+    top = Reader(doc, file, "", problems)
+
+    def source_list(r: Reader) -> tuple[str, ...]:
+        ids = r.text_list("sources", required=True, min_items=1)
+        for sid in ids:
+            if sid not in sources:
+                r.problem("sources", f"source '{sid}' is not in sources.yaml{did_you_mean(sid, sources.keys())}")
+        return ids
+
+    ice_r = top.child("ice") if top.mapping("ice", required=True) is not None else Reader({}, file, "ice", Problems())
+    lo = ice_r.integer("min_minutes", required=True, lo=1, hi=60) or 5
+    hi = ice_r.integer("max_minutes", required=True, lo=1, hi=60) or 20
+    default = ice_r.integer("default_minutes", required=True, lo=1, hi=60) or 10
+    if not lo <= default <= hi:
+        ice_r.problem("default_minutes", f"is {default} (must lie within min_minutes–max_minutes, {lo}–{hi})")
+    region_max: dict[str, tuple[int, str]] = {}
+    if ice_r.mapping("regions") is not None:
+        regs = ice_r.child("regions")
+        for rid in list(regs.node):
+            if rid not in regions:
+                regs.problem(rid, f"'{rid}' is not a region{did_you_mean(rid, regions)}")
+            if regs.mapping(rid) is None:
+                continue
+            rr = regs.child(rid)
+            cap = rr.integer("max_minutes", required=True, lo=1, hi=hi) or hi
+            reason = rr.text("reason", required=True, max_len=200) or ""
+            rr.finish()
+            region_max[rid] = (cap, reason)
+        regs.finish()
+    note = ice_r.text_list("note", required=True, min_items=1, max_items=8, max_len=160)
+    _check_ice_note(ice_r, "note", note)
+    ice = IceRules(
+        default_minutes=default,
+        min_minutes=lo,
+        max_minutes=hi,
+        between_hours=ice_r.integer("between_hours", required=True, lo=1, hi=48) or 2,
+        note=note,
+        ask_first=ice_r.text("ask_first", required=True, max_len=300) or "",
+        region_max=region_max,
+        sources=source_list(ice_r),
+    )
+    ice_r.finish()
+
+    def section(key: str) -> Reader:
+        return top.child(key) if top.mapping(key, required=True) is not None else Reader({}, file, key, Problems())
+
+    pain = section("pain_rule")
+    flags = section("red_flags")
+    disc = section("disclaimer")
+    about = section("about")
+    safety = Safety(
+        ice=ice,
+        pain_rule=pain.text("text", required=True, max_len=300) or "",
+        red_flags_intro=flags.text("intro", required=True, max_len=80) or "",
+        red_flags=flags.text_list("items", required=True, min_items=1, max_items=12, max_len=90),
+        see_clinician=flags.text("see_clinician", required=True, max_len=200) or "",
+        disclaimer=disc.text("text", required=True, max_len=300) or "",
+        about=about.text_list("intro", required=True, min_items=1, max_items=5, max_len=400),
+        sources=source_list(pain) + source_list(flags),
+    )
+    for r in (pain, flags, disc, about, top):
+        r.finish()
+    return safety
+
+
+def _printed_text(methods: dict[str, Item], exercises: dict[str, Item], regions: dict[str, Region], safety: Safety) -> tuple:
+    """Every string the tool may print, with where it came from, for the glyph check."""
+    out: list[tuple[str, str]] = []
+    for item in [*methods.values(), *exercises.values()]:
+        where = f"{item.kind} {item.id}"
+        out += [
+            (where, t)
+            for t in (item.name, item.summary, *item.steps, *item.cautions, item.dosage.how_often or "", item.equipment or "")
+        ]
+    for region in regions.values():
+        out += [(f"region {region.id}", t) for t in (region.name, region.short, region.plain)]
+    s = safety
+    out += [
+        ("safety", t)
+        for t in (
+            *s.ice.note,
+            s.ice.ask_first,
+            s.pain_rule,
+            s.red_flags_intro,
+            *s.red_flags,
+            s.see_clinician,
+            s.disclaimer,
+            *s.about,
+        )
+    ]
+    out += [("safety", reason) for _, reason in s.ice.region_max.values()]
+    return tuple((w, t) for w, t in out if t)
+
+
+def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
+    """Validate the parsed content files together; raise one InputError listing every problem."""
+    problems = Problems()
+    sources = _sources(docs["sources"][1], docs["sources"][0], problems)
+    regions, regions_reader = _regions(docs["regions"][1], docs["regions"][0], problems)
+    region_ids = set(regions)
+    mfile, mdoc = docs["methods"]
+    methods = _items(Reader(mdoc, mfile, "", problems), "methods", "method", sources, region_ids)
+    efile, edoc = docs["exercises"]
+    exercises = _items(Reader(edoc, efile, "", problems), "exercises", "exercise", sources, region_ids)
+    safety = _safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids)
+
+    for region in regions.values():
+        for xid in region.exercises:
+            if xid not in exercises:
+                problems.add(
+                    docs["regions"][0],
+                    None,
+                    f"regions.{region.id}.exercises",
+                    f"exercise '{xid}' is not in exercises.yaml{did_you_mean(xid, exercises.keys())}",
+                )
+            elif exercises[xid].region != region.id:
+                problems.add(
+                    docs["regions"][0],
+                    None,
+                    f"regions.{region.id}.exercises",
+                    f"exercise '{xid}' belongs to region '{exercises[xid].region}'",
+                )
+    used = (
+        {s for item in [*methods.values(), *exercises.values()] for s in item.sources}
+        | set(safety.ice.sources)
+        | set(safety.sources)
+    )
+    for sid in sorted(set(sources) - used):
+        problems.add(docs["sources"][0], None, f"sources.{sid}", "is never cited (cite it or remove it)")
+    problems.raise_if_any()
+    return Library(
+        folder=folder,
+        sources=sources,
+        methods=methods,
+        regions=regions,
+        exercises=exercises,
+        safety=safety,
+        text=_printed_text(methods, exercises, regions, safety),
+    )

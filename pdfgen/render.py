@@ -1,0 +1,222 @@
+"""Page plan -> PDF bytes with ReportLab Platypus, shrinking text until it fits.
+
+The fit loop is the one place that knows about page count: it composes at a scale, lays the
+story out, and tries smaller scales (never below the layout's minimum body size) until the
+routine fits the layout's page limit. Past that it fails, naming the way out.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
+
+from pdfgen import __version__
+from pdfgen.compose import PagePlan, compose
+from pdfgen.errors import InputError, Problem
+from pdfgen.layout import MM, Layout
+from pdfgen.model import Library
+from pdfgen.resolve import Routine
+
+PAGE_SIZES = {"a4": A4, "letter": LETTER}
+SCALE_STEP = 0.02
+
+
+class _Overflow(Exception):
+    """Raised inside a build as soon as the story needs one page too many."""
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buf: io.BytesIO, max_pages: int, **kw: Any) -> None:
+        self.max_pages = max_pages
+        super().__init__(buf, **kw)
+
+    def handle_pageBegin(self) -> None:
+        super().handle_pageBegin()
+        if self.page > self.max_pages:
+            raise _Overflow
+
+
+def page_size(routine: Routine, layout: Layout) -> tuple[float, float]:
+    return PAGE_SIZES[routine.paper or layout.paper]
+
+
+def _stack_height(flowables: list[Flowable], width: float) -> float:
+    """Height of flowables stacked as a frame would stack them (no space before the first)."""
+    total = 0.0
+    for i, f in enumerate(flowables):
+        _, h = f.wrap(width, 10_000)
+        total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+    return total
+
+
+def _draw_stack(canvas, flowables: list[Flowable], x: float, y_top: float, width: float) -> None:
+    y = y_top
+    for i, f in enumerate(flowables):
+        if i:
+            y -= f.getSpaceBefore()
+        _, h = f.wrap(width, 10_000)
+        f.drawOn(canvas, x, y - h)
+        y -= h + f.getSpaceAfter()
+
+
+def _block_heights(flowables: list[Flowable], width: float) -> list[float]:
+    """Heights of the column blocks; a KeepTogether counts as one block."""
+    out = []
+    for f in flowables:
+        parts = f._content if isinstance(f, KeepTogether) else [f]
+        out.append(_stack_height(parts, width) + f.getSpaceBefore() + f.getSpaceAfter())
+    return out
+
+
+def _balanced_height(heights: list[float], columns: int, limit: float) -> float | None:
+    """Smallest column height that holds the blocks in order in `columns` columns; None if over `limit`."""
+
+    def fits(h: float) -> bool:
+        col, used = 1, 0.0
+        for b in heights:
+            if used and used + b > h:
+                col, used = col + 1, 0.0
+            if b > h or col > columns:
+                return False
+            used += b
+        return True
+
+    if not heights:
+        return 0.0
+    if not fits(limit):
+        return None
+    lo, hi = max(heights), limit
+    if fits(lo):
+        return lo
+    while hi - lo > 1.0:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    return hi
+
+
+def _build(plan: PagePlan, routine: Routine, layout: Layout) -> bytes:
+    width, height = page_size(routine, layout)
+    top, right, bottom, left = (m * MM for m in layout.margins)
+    inner_w = width - left - right
+    buf = io.BytesIO()
+    doc = _Doc(
+        buf,
+        layout.max_pages,
+        pagesize=(width, height),
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=plan.title,
+        author=plan.author,
+        subject=plan.subject,
+        creator=f"kneecard {__version__}",
+        keywords="knee, running, recovery, exercise",
+        lang=layout.lang,
+        invariant=1,
+        displayDocTitle=1,
+    )
+    single = layout.max_pages == 1
+    gap = layout.gap * MM
+    head_h = _stack_height(plan.top, inner_w) + (gap / 2 if plan.top else 0)
+    # On a one-page layout the bottom area is pinned to the foot of the page; on longer
+    # layouts it simply follows the columns.
+    foot = plan.bottom if single else []
+    foot_h = _stack_height(foot, inner_w) + (gap / 2 if foot else 0)
+    flow = plan.columns if single else plan.columns + plan.bottom
+    col_w = (inner_w - gap * (layout.columns - 1)) / layout.columns
+    avail = height - top - bottom - head_h - foot_h
+    col_h = avail
+    if single and layout.columns > 1:
+        balanced = _balanced_height(_block_heights(flow, col_w), layout.columns, avail)
+        if balanced is None:
+            raise _Overflow
+        col_h = min(avail, balanced + 6)
+
+    def frames(first: bool) -> list[Frame]:
+        y_top = height - top - (head_h if first else 0)
+        h = col_h if first else height - top - bottom
+        return [
+            Frame(
+                left + i * (col_w + gap),
+                y_top - h,
+                col_w,
+                h,
+                id=f"col{i + 1}",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            for i in range(layout.columns)
+        ]
+
+    def on_page(canvas, doc_) -> None:
+        canvas.saveState()
+        if doc_.page == 1 and plan.top:
+            _draw_stack(canvas, plan.top, left, height - top, inner_w)
+        if foot:
+            _draw_stack(canvas, foot, left, bottom + foot_h - gap / 2, inner_w)
+        footer = layout.render_text("footer", {**plan.context, "page": {"number": doc_.page}})
+        if footer:
+            para = Paragraph(footer, plan.styles["footer"])
+            _, h = para.wrap(inner_w, bottom)
+            y = max(bottom - h - 4 * MM, 7 * MM)
+            canvas.setStrokeColorRGB(0.75, 0.75, 0.75)
+            canvas.setLineWidth(0.5)
+            canvas.line(left, y + h + 1.5 * MM, width - right, y + h + 1.5 * MM)
+            para.drawOn(canvas, left, y)
+        canvas.restoreState()
+
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="first", frames=frames(True), onPage=on_page, autoNextPageTemplate="later"),
+            PageTemplate(id="later", frames=frames(False), onPage=on_page),
+        ]
+    )
+    doc.build(list(flow) or [Spacer(1, 1)])
+    return buf.getvalue()
+
+
+def _attempt(routine: Routine, library: Library, layout: Layout, scale: float) -> bytes | None:
+    try:
+        return _build(compose(routine, library, layout, scale), routine, layout)
+    except _Overflow:
+        return None
+
+
+def render(routine: Routine, library: Library, layout: Layout) -> bytes:
+    """The PDF for a routine: at full size if it fits, else at the largest size that fits."""
+    body = layout.styles["body"].size
+    min_scale = layout.min_body / body
+    pdf = _attempt(routine, library, layout, 1.0)
+    if pdf is not None:
+        return pdf
+    steps = int((1.0 - min_scale) / SCALE_STEP + 1e-9)
+    scales = [1.0 - SCALE_STEP * i for i in range(1, steps + 1)] + [min_scale]
+    scales = sorted(set(round(s, 4) for s in scales if s >= min_scale - 1e-9), reverse=True)
+    best: bytes | None = None
+    lo, hi = 0, len(scales) - 1  # binary search for the first (largest) scale that fits
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        result = _attempt(routine, library, layout, scales[mid])
+        if result is not None:
+            best, hi = result, mid - 1
+        else:
+            lo = mid + 1
+    if best is not None:
+        return best
+    pages = "1 page" if layout.max_pages == 1 else f"{layout.max_pages} pages"
+    raise InputError(
+        Problem(
+            None,
+            None,
+            "routine",
+            f"does not fit on {pages} of layout '{layout.name}' even at {layout.min_body:g} pt text "
+            "(drop some methods with --methods or exercises with --exercises, shorten the notes, "
+            "or use --layout large-print, which may run to several pages)",
+        )
+    )

@@ -1,0 +1,310 @@
+"""From a routine file and command-line options to a checked `Routine`.
+
+Options override the file. Every rule that keeps a routine safe (ice minutes, the lower limit
+for the outside of the knee) is applied here, from the numbers in `data/`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pdfgen import fonts
+from pdfgen.errors import Problems
+from pdfgen.model import Item, Library
+from pdfgen.schema import LocDict, Reader, did_you_mean
+
+ROUTINE_FIELDS = ("name", "region", "methods", "exercises", "layout", "paper", "ice_minutes", "notes", "club")
+CLUB_FIELDS = ("name", "logo", "url")
+PAPERS = ("a4", "letter")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+LIMITS = {"name": 80, "notes": 800, "club.name": 80, "club.url": 300}
+
+
+@dataclass(frozen=True)
+class Club:
+    name: str
+    logo: Path | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """Everything one PDF says, chosen and checked; compose needs nothing else but the layout."""
+
+    regions: tuple[str, ...]
+    methods: tuple[Item, ...]
+    exercises: tuple[Item, ...]
+    ice_minutes: int
+    paper: str
+    layout: str
+    name: str | None = None
+    notes: str | None = None
+    club: Club | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_ice(self) -> bool:
+        return any(m.is_ice for m in self.methods)
+
+
+class _Source:
+    """Where a value came from: a routine file (file, line) or an option (its flag)."""
+
+    def __init__(self, reader: Reader, options: dict[str, Any], problems: Problems) -> None:
+        self.reader = reader
+        self.options = options
+        self.problems = problems
+
+    def get(self, key: str) -> tuple[Any, str]:
+        opt = self.options.get(key)
+        if opt is not None and opt != () and opt != "":
+            return opt, "option"
+        return self.reader.raw(key), "file"
+
+    def problem(self, key: str, origin: str, message: str) -> None:
+        if origin == "option":
+            self.problems.add(None, None, "--" + key.replace("_", "-"), message)
+        else:
+            self.reader.problem(key, message)
+
+
+def _text(src: _Source, key: str, value: Any, origin: str, limit: int, multiline: bool = False) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        src.problem(key, origin, "is not text (text is allowed)")
+        return None
+    text = str(value).replace("\r\n", "\n").replace("\t", " ").strip()
+    if not multiline and "\n" in text:
+        src.problem(key, origin, "has a line break (one line of text is allowed)")
+        return None
+    bad = CONTROL_RE.search(text)
+    if bad:
+        src.problem(key, origin, f"has the control character U+{ord(bad.group()):04X} (printable text is allowed)")
+        return None
+    if len(text) > limit:
+        src.problem(key, origin, f"is {len(text)} characters long (at most {limit} allowed)")
+        return None
+    missing = fonts.missing_glyphs(text)
+    if missing:
+        shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+        src.problem(key, origin, f"has characters the font cannot print: {shown} (Latin, Greek and Cyrillic letters are allowed)")
+        return None
+    return text or None
+
+
+def _id_list(src: _Source, key: str, value: Any, origin: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        src.problem(key, origin, "is not a list of ids (a list like [a, b] or 'a,b' is allowed)")
+        return None
+    return tuple(value)
+
+
+def resolve(
+    library: Library,
+    doc: Any = None,
+    file: str | None = None,
+    options: dict[str, Any] | None = None,
+    default_region: str | None = None,
+) -> Routine:
+    """Merge a routine document (may be None) with options and check every rule."""
+    problems = Problems()
+    reader = Reader(doc if doc is not None else LocDict(), file, "", problems)
+    src = _Source(reader, options or {}, problems)
+    base_dir = Path(file).parent if file else Path.cwd()
+
+    name = _text(src, "name", *src.get("name"), LIMITS["name"])
+    notes = _text(src, "notes", *src.get("notes"), LIMITS["notes"], multiline=True)
+
+    paper, origin = src.get("paper")
+    if paper is not None and paper not in PAPERS:
+        src.problem("paper", origin, f"'{paper}' is not a paper size{did_you_mean(str(paper), PAPERS)} (allowed: a4, letter)")
+        paper = None
+    layout, origin = src.get("layout")
+    if layout is not None and not isinstance(layout, str):
+        src.problem("layout", origin, "is not a layout name (text is allowed)")
+        layout = None
+
+    # regions
+    all_regions = list(library.regions)
+    region_value, region_origin = src.get("region")
+    regions: tuple[str, ...] = ()
+    if region_value is not None:
+        wanted = _id_list(src, "region", region_value, region_origin) or ()
+        if "all" in wanted:
+            wanted = tuple(all_regions)
+        for rid in wanted:
+            if rid not in library.regions:
+                allowed = ", ".join([*all_regions, "all"])
+                src.problem(
+                    "region",
+                    region_origin,
+                    f"'{rid}' is not a region{did_you_mean(rid, [*all_regions, 'all'])} (allowed: {allowed})",
+                )
+        regions = tuple(r for r in wanted if r in library.regions)
+
+    # exercises
+    ex_value, ex_origin = src.get("exercises")
+    exercises: list[Item] = []
+    ex_ids = _id_list(src, "exercises", ex_value, ex_origin)
+    if ex_ids is not None:
+        for xid in ex_ids:
+            item = library.exercises.get(xid)
+            if item is None:
+                src.problem(
+                    "exercises",
+                    ex_origin,
+                    f"'{xid}' is not an exercise{did_you_mean(xid, library.exercises.keys())} (see: kneecard list exercises)",
+                )
+            elif regions and item.region not in regions:
+                src.problem(
+                    "exercises",
+                    ex_origin,
+                    f"'{xid}' is for region '{item.region}', not {', '.join(regions)} (choose that region's exercises)",
+                )
+            elif item not in exercises:
+                exercises.append(item)
+        if not regions and exercises:
+            regions = tuple(dict.fromkeys(x.region for x in exercises if x.region))
+    if region_value is None and ex_ids is None:
+        if default_region == "all":
+            regions = tuple(all_regions)
+        elif default_region in library.regions:
+            regions = (default_region,)
+        else:
+            problems.add(file, None, "region", f"is missing (give --region: {', '.join([*all_regions, 'all'])})")
+    if ex_ids is None:
+        exercises = [x for r in regions for x in library.region_exercises(r)]
+
+    # methods
+    m_value, m_origin = src.get("methods")
+    m_ids = _id_list(src, "methods", m_value, m_origin)
+    methods: list[Item] = []
+    for mid in m_ids if m_ids is not None else list(library.methods):
+        item = library.methods.get(mid)
+        if item is None:
+            src.problem(
+                "methods",
+                m_origin,
+                f"'{mid}' is not a method{did_you_mean(mid, library.methods.keys())} (allowed: {', '.join(library.methods)})",
+            )
+        elif item not in methods:
+            methods.append(item)
+
+    # ice
+    ice = library.safety.ice
+    strictest = min([ice.limit_for(r) for r in regions] or [ice.max_minutes])
+    minutes_value, minutes_origin = src.get("ice_minutes")
+    ice_minutes = min(ice.default_minutes, strictest)
+    has_ice = any(m.is_ice for m in methods)
+    if minutes_value is not None:
+        if isinstance(minutes_value, bool) or not isinstance(minutes_value, int):
+            src.problem(
+                "ice_minutes",
+                minutes_origin,
+                f"is '{minutes_value}' (a whole number of minutes, {ice.min_minutes}–{ice.max_minutes}, is allowed)",
+            )
+        elif minutes_value < ice.min_minutes:
+            src.problem(
+                "ice_minutes",
+                minutes_origin,
+                f"{minutes_value} is less than {ice.min_minutes} minutes, too short to ease pain "
+                f"({ice.min_minutes}–{ice.max_minutes} allowed)",
+            )
+        elif minutes_value > ice.max_minutes:
+            src.problem(
+                "ice_minutes",
+                minutes_origin,
+                f"{minutes_value} is more than {ice.max_minutes} minutes: longer icing can damage skin and nerves "
+                f"({ice.min_minutes}–{ice.max_minutes} allowed)",
+            )
+        else:
+            for rid in regions:
+                cap, reason = ice.region_max.get(rid, (ice.max_minutes, ""))
+                if minutes_value > cap:
+                    src.problem(
+                        "ice_minutes",
+                        minutes_origin,
+                        f"{minutes_value} is more than {cap} minutes for {library.regions[rid].short}: {reason} "
+                        f"({ice.min_minutes}–{cap} allowed there)",
+                    )
+                    break
+            else:
+                ice_minutes = minutes_value
+                if not has_ice:
+                    src.problem(
+                        "ice_minutes",
+                        minutes_origin,
+                        "is set but ice is not among the methods (add ice to the methods, or drop the ice minutes)",
+                    )
+
+    # club
+    club = None
+    club_value, club_origin = src.get("club")
+    if club_value is not None:
+        if isinstance(club_value, str):
+            club_value = {"name": club_value}
+        if not isinstance(club_value, dict):
+            src.problem("club", club_origin, "is not a mapping (name, logo, url are allowed)")
+        else:
+            cr = Reader(club_value, file, "club", problems) if club_origin == "file" else None
+            cname = _text(src, "club", club_value.get("name"), club_origin, LIMITS["club.name"])
+            url = club_value.get("url")
+            if url is not None and (
+                not isinstance(url, str) or not re.match(r"^https?://\S+$", url) or len(url) > LIMITS["club.url"]
+            ):
+                src.problem(
+                    "club" if club_origin == "file" else "url",
+                    club_origin,
+                    f"url '{url}' is not a web address (http:// or https://, no spaces)",
+                )
+                url = None
+            logo = club_value.get("logo")
+            logo_path = None
+            if logo is not None:
+                logo_path = Path(str(logo)) if club_origin == "option" else base_dir / str(logo)
+                if logo_path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+                    src.problem(
+                        "club" if club_origin == "file" else "logo",
+                        club_origin,
+                        f"logo '{logo}' is not a PNG or JPG file (.png, .jpg allowed)",
+                    )
+                    logo_path = None
+                elif not logo_path.is_file():
+                    src.problem(
+                        "club" if club_origin == "file" else "logo",
+                        club_origin,
+                        f"logo '{logo_path}' does not exist (give an existing PNG or JPG)",
+                    )
+                    logo_path = None
+            if cr is not None:
+                for k in ("name", "url", "logo"):
+                    cr.raw(k)
+                cr.finish()
+            if cname:
+                club = Club(name=cname, logo=logo_path, url=url)
+
+    for key in ROUTINE_FIELDS:
+        reader.used.add(key)
+    reader.finish()
+    if regions and not exercises and not methods:
+        problems.add(file, None, "routine", "has nothing to print (choose some methods or exercises)")
+    problems.raise_if_any()
+    return Routine(
+        regions=regions,
+        methods=tuple(methods),
+        exercises=tuple(exercises),
+        ice_minutes=ice_minutes,
+        paper=paper or "",
+        layout=layout or "",
+        name=name,
+        notes=notes,
+        club=club,
+    )
