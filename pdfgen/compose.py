@@ -102,10 +102,15 @@ class Composer:
 
     # ------------------------------------------------------------ building blocks
 
+    def table_font(self) -> list[tuple]:
+        """Tables set a cell font even around flowables; name ours, or Helvetica sneaks in unembedded."""
+        return [("FONT", (0, 0), (-1, -1), fonts.register()["regular"], self.st["body"].fontSize)]
+
     def boxed(self, name: str, content: list[Flowable]) -> Table:
         box: Box = self.layout.boxes[name]
         pad = box.padding * MM * max(self.scale, 0.7)
         cmds: list[tuple] = [
+            *self.table_font(),
             ("LEFTPADDING", (0, 0), (-1, -1), pad + box.stripe * MM),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad),
@@ -247,7 +252,12 @@ class Composer:
         grid = Table([[left, right]], colWidths=["50%", "50%"])
         grid.setStyle(
             TableStyle(
-                [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ]
             )
         )
         content = [

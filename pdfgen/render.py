@@ -10,10 +10,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
 
-from pdfgen import __version__
+from pdfgen import __version__, fonts
 from pdfgen.compose import PagePlan, compose
 from pdfgen.errors import InputError, Problem
 from pdfgen.layout import MM, Layout
@@ -118,6 +119,7 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout) -> bytes:
         lang=layout.lang,
         invariant=1,
         displayDocTitle=1,
+        initialFontName=fonts.register()["regular"],  # else an unembedded Helvetica is referenced
     )
     single = layout.max_pages == 1
     gap = layout.gap * MM
@@ -158,6 +160,10 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout) -> bytes:
         canvas.saveState()
         if doc_.page == 1 and plan.top:
             _draw_stack(canvas, plan.top, left, height - top, inner_w)
+            rule_y = height - top - head_h + gap / 4
+            canvas.setStrokeColor(HexColor(layout.accent))
+            canvas.setLineWidth(1.2)
+            canvas.line(left, rule_y, width - right, rule_y)
         if foot:
             _draw_stack(canvas, foot, left, bottom + foot_h - gap / 2, inner_w)
         footer = layout.render_text("footer", {**plan.context, "page": {"number": doc_.page}})

@@ -1,0 +1,51 @@
+"""Shared helpers: run the CLI in-process and read built PDFs back."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from pdfgen.cli import main
+
+MM = 72 / 25.4
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run():
+    """Invoke `kneecard ARGS...`; returns the Click result (stdout and stderr kept apart)."""
+
+    def _run(*args: str, input: bytes | None = None):
+        return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
+def build(run, tmp_path):
+    """Build a PDF with the given options and return its bytes (asserting success)."""
+
+    def _build(*args: str, name: str = "out.pdf") -> bytes:
+        out = tmp_path / name
+        result = run("build", *args, "-o", out)
+        assert result.exit_code == 0, result.output + result.stderr
+        return out.read_bytes()
+
+    return _build
+
+
+def words(pdf: bytes, page: int = 0) -> list[dict]:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return doc.pages[page].extract_words(keep_blank_chars=False, use_text_flow=True)
+
+
+def text(pdf: bytes) -> str:
+    """All text in drawing order (pypdf follows the content stream, so columns stay apart),
+    whitespace folded so tests can look for phrases that wrap across lines."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
