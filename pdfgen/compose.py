@@ -148,9 +148,12 @@ class Composer:
             d["minutes"] = (self.routine.ice_minutes, self.routine.ice_minutes)
         return self.text("dosage", d=d)
 
-    def item_block(self, item: Item) -> list[Flowable]:
-        """One method or exercise, kept in one piece so it never splits across columns."""
-        parts: list[Flowable] = [self.para(esc(item.name), "h3")]
+    def item_block(self, item: Item, heading: Flowable | None = None) -> list[Flowable]:
+        """One method or exercise, kept in one piece so it never splits across columns.
+
+        A section heading rides with its first item, so it is never left alone at a column foot."""
+        parts: list[Flowable] = [heading] if heading is not None else []
+        parts.append(self.para(esc(item.name), "h3"))
         for part in self.layout.items[item.kind]:
             if part == "dose":
                 dose = self.dosage(item)
@@ -168,9 +171,7 @@ class Composer:
                 parts += [self.para(esc(c), "caution") for c in item.cautions]
         if item.is_ice:
             parts.append(self.ice_box())
-        block = KeepTogether(parts)
-        block._kc_item = f'{item.kind} "{item.name}"'  # for render's fit message
-        return [block]
+        return [KeepTogether(parts)]
 
     def ice_box(self) -> Table:
         ice = self.library.safety.ice
@@ -212,9 +213,10 @@ class Composer:
     def slot_methods(self) -> list[Flowable]:
         if not self.routine.methods:
             return []
-        out: list[Flowable] = [self.para(self.text("methods_heading"), "h2")]
-        for m in self.routine.methods:
-            out += self.item_block(m)
+        heading = self.para(self.text("methods_heading"), "h2")
+        out: list[Flowable] = []
+        for i, m in enumerate(self.routine.methods):
+            out += self.item_block(m, heading if i == 0 else None)
         return out
 
     def slot_exercises(self) -> list[Flowable]:
@@ -224,9 +226,9 @@ class Composer:
             if not items:
                 continue
             region = asdict(self.library.regions[rid])
-            out.append(self.para(self.text("exercises_heading", region=region), "h2"))
-            for x in items:
-                out += self.item_block(x)
+            heading = self.para(self.text("exercises_heading", region=region), "h2")
+            for i, x in enumerate(items):
+                out += self.item_block(x, heading if i == 0 else None)
         if out:
             out += self.slot_pain_rule()
         return out

@@ -93,6 +93,7 @@ class Layout:
     gap: float  # mm
     region_default: str | None
     min_body: float  # pt
+    max_scale: float  # grow text up to this factor to fill a one-page layout
     lang: str
     accent: str
     styles: dict[str, Style]
@@ -295,6 +296,13 @@ def build_layout(doc: Any, path: Path) -> Layout:
             fr.problem("min_body", f"is '{min_body_raw}' pt (4–40 allowed)")
         else:
             min_body = float(min_body_raw)
+    max_scale_raw = fr.raw("max_scale")
+    max_scale = 1.0
+    if max_scale_raw is not None:
+        if isinstance(max_scale_raw, bool) or not isinstance(max_scale_raw, (int, float)) or not 1 <= max_scale_raw <= 2:
+            fr.problem("max_scale", f"is '{max_scale_raw}' (a number 1–2 is allowed)")
+        else:
+            max_scale = float(max_scale_raw)
     fr.finish()
 
     styles = _styles(top, problems)
@@ -365,6 +373,7 @@ def build_layout(doc: Any, path: Path) -> Layout:
         gap=gap,
         region_default=region_default,
         min_body=min_body,
+        max_scale=max_scale,
         lang=lang,
         accent=accent,
         styles=styles,

@@ -98,7 +98,8 @@ def _balanced_height(heights: list[float], columns: int, limit: float) -> float 
     return hi
 
 
-def _build(plan: PagePlan, routine: Routine, layout: Layout) -> bytes:
+def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool = False) -> bytes:
+    """Lay the plan out; with `measure_only`, stop once a one-page layout is known to fit."""
     width, height = page_size(routine, layout)
     top, right, bottom, left = (m * MM for m in layout.margins)
     inner_w = width - left - right
@@ -137,6 +138,8 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout) -> bytes:
         if balanced is None:
             raise _Overflow
         col_h = min(avail, balanced + 6)
+        if measure_only:
+            return b""
 
     def frames(first: bool) -> list[Frame]:
         y_top = height - top - (head_h if first else 0)
@@ -187,34 +190,52 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout) -> bytes:
     return buf.getvalue()
 
 
-def _attempt(routine: Routine, library: Library, layout: Layout, scale: float) -> bytes | None:
+def _attempt(routine: Routine, library: Library, layout: Layout, scale: float, measure_only: bool = False) -> bytes | None:
     try:
-        return _build(compose(routine, library, layout, scale), routine, layout)
+        return _build(compose(routine, library, layout, scale), routine, layout, measure_only)
     except _Overflow:
         return None
 
 
+def _scales(layout: Layout) -> list[float]:
+    """Candidate scales, largest first: from the layout's max_scale down to its minimum body size."""
+    low = layout.min_body / layout.styles["body"].size
+    out, s = [], layout.max_scale
+    while s > low + 1e-9:
+        out.append(round(s, 4))
+        s -= SCALE_STEP
+    return sorted(set(out + [1.0, round(low, 4)]), reverse=True)
+
+
 def render(routine: Routine, library: Library, layout: Layout) -> bytes:
-    """The PDF for a routine: at full size if it fits, else at the largest size that fits."""
-    body = layout.styles["body"].size
-    min_scale = layout.min_body / body
-    pdf = _attempt(routine, library, layout, 1.0)
-    if pdf is not None:
-        return pdf
-    steps = int((1.0 - min_scale) / SCALE_STEP + 1e-9)
-    scales = [1.0 - SCALE_STEP * i for i in range(1, steps + 1)] + [min_scale]
-    scales = sorted(set(round(s, 4) for s in scales if s >= min_scale - 1e-9), reverse=True)
-    best: bytes | None = None
-    lo, hi = 0, len(scales) - 1  # binary search for the first (largest) scale that fits
+    """The PDF at the largest scale that fits: grown up to the layout's max_scale to fill the
+    page, shrunk down to its minimum body size when the content is long."""
+    scales = _scales(layout)
+    results: dict[float, bytes | None] = {}
+
+    def fits(i: int) -> bool:
+        if scales[i] not in results:
+            results[scales[i]] = _attempt(routine, library, layout, scales[i], measure_only=True)
+        return results[scales[i]] is not None
+
+    # Fitting is monotone in scale: binary search for the first (largest) scale that fits.
+    lo, hi, found = 0, len(scales) - 1, None
+    start = scales.index(1.0)
+    if fits(start):
+        found, hi = start, start - 1
+    else:
+        lo = start + 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        result = _attempt(routine, library, layout, scales[mid])
-        if result is not None:
-            best, hi = result, mid - 1
+        if fits(mid):
+            found, hi = mid, mid - 1
         else:
             lo = mid + 1
-    if best is not None:
-        return best
+    if found is not None:
+        for scale in scales[found:]:  # measured fit is confirmed by the real layout
+            pdf = results.get(scale) or _attempt(routine, library, layout, scale)
+            if pdf:
+                return pdf
     pages = "1 page" if layout.max_pages == 1 else f"{layout.max_pages} pages"
     raise InputError(
         Problem(

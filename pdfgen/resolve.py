@@ -232,7 +232,7 @@ def resolve(
                     src.problem(
                         "ice_minutes",
                         minutes_origin,
-                        f"{minutes_value} is more than {cap} minutes for {library.regions[rid].short}: {reason} "
+                        f"{minutes_value} is more than {cap} minutes for {library.regions[rid].short}. {reason} "
                         f"({ice.min_minutes}–{cap} allowed there)",
                     )
                     break

@@ -1,0 +1,35 @@
+"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/NAME.png.
+
+Run from the repository root:  python samples/build.py
+Needs the test extras (pypdfium2 renders the PNG previews): pip install ".[test]"
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    for routine in sorted(HERE.glob("*.yaml")):
+        pdf = routine.with_suffix(".pdf")
+        subprocess.run(
+            [sys.executable, "-m", "pdfgen", "build", str(routine), "-o", str(pdf)],
+            check=True,
+            env={"SOURCE_DATE_EPOCH": "1767225600", "PATH": ""},
+        )
+        doc = pdfium.PdfDocument(str(pdf))
+        for i, page in enumerate(doc):
+            suffix = "" if len(doc) == 1 else f"-{i + 1}"
+            page.render(scale=100 / 72).to_pil().convert("RGB").save(HERE / f"{routine.stem}{suffix}.png", optimize=True)
+        doc.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

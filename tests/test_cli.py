@@ -1,0 +1,181 @@
+"""The command's contract: options, routine files, exit codes and one clear line per problem."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import text
+
+from pdfgen import __version__
+
+ERROR_LINE = re.compile(r"^error: (\S+?:(\d+:)? )?[\w.\[\]-]+: .+$")
+
+
+def errors(result) -> list[str]:
+    lines = result.stderr.strip().splitlines()
+    assert lines, "expected error lines on stderr"
+    for line in lines:
+        assert ERROR_LINE.match(line), line
+        assert "Traceback" not in line
+    return lines
+
+
+def test_version_and_help(run):
+    assert __version__ in run("--version").output
+    out = run("--help").output
+    for cmd in ("build", "list", "check"):
+        assert cmd in out
+    assert "--ice-minutes" in run("build", "--help").output
+
+
+def test_list_tables_and_json(run):
+    out = run("list").output
+    assert "clamshell" in out and "one-page" in out and "ice" in out
+    exercises = json.loads(run("list", "exercises", "--json").output)
+    assert len(exercises) == 9
+    assert {"id", "name", "region"} <= set(exercises[0])
+    assert {x["region"] for x in exercises} == {"lateral", "front", "above"}
+    regions = json.loads(run("list", "regions", "--json").output)
+    assert [r["id"] for r in regions] == ["lateral", "front", "above"]
+    layouts = json.loads(run("list", "layouts", "--json").output)
+    assert "one-page" in [x["id"] for x in layouts]
+
+
+def test_check_passes_on_shipped_content(run):
+    result = run("check")
+    assert result.exit_code == 0, result.stderr
+    assert "ok:" in result.output
+
+
+def test_routine_file_and_options_override_it(run, tmp_path):
+    routine = tmp_path / "r.yaml"
+    routine.write_text("name: File Name\nregion: front\nmethods: [ice, stretch]\nice_minutes: 12\nnotes: from the file\n")
+    out = tmp_path / "o.pdf"
+    result = run("build", routine, "--name", "Option Name", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    body = text(out.read_bytes())
+    assert "Option Name" in body and "File Name" not in body
+    assert "12 min" in body and "from the file" in body
+    assert "Refuel" not in body
+
+
+def test_default_output_name(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--region", "front", "--name", "Zoë Ødegård")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "zoe-odegard-front.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_stdout_output(run):
+    result = run("build", "--region", "above", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"%PDF") and result.stdout_bytes.rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize(
+    "args, field, phrase",
+    [
+        (["--region", "front", "--ice-minutes", "25"], "--ice-minutes", "more than 20 minutes"),
+        (["--region", "front", "--ice-minutes", "3"], "--ice-minutes", "less than 5 minutes"),
+        (["--region", "lateral", "--ice-minutes", "15"], "--ice-minutes", "nerve"),
+        (["--region", "frnt"], "--region", "did you mean 'front'"),
+        (["--region", "front", "--methods", "ice,strech"], "--methods", "did you mean 'stretch'"),
+        (["--region", "front", "--exercises", "clamshel"], "--exercises", "did you mean 'clamshell'"),
+        (["--region", "front", "--exercises", "clamshell"], "--exercises", "is for region 'lateral'"),
+        (["--region", "front", "--paper", "a3"], "--paper", "a4, letter"),
+        (["--region", "front", "--name", "a\u2603b"], "--name", "U+2603"),
+        (["--region", "front", "--methods", "stretch", "--ice-minutes", "10"], "--ice-minutes", "ice is not among"),
+        (["--region", "front", "--layout", "one-pag"], "--layout", "did you mean 'one-page'"),
+        ([], "region", "is missing"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(run, tmp_path, args, field, phrase):
+    out = tmp_path / "never.pdf"
+    result = run("build", *args, "-o", out)
+    assert result.exit_code == 2
+    lines = errors(result)
+    assert len(lines) == 1
+    assert f" {field}: " in lines[0] or lines[0].startswith(f"error: {field}: ")
+    assert phrase in lines[0]
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_bad_routine_file_reports_every_problem_with_lines(run, tmp_path):
+    routine = tmp_path / "r.yaml"
+    routine.write_text("name: Sam\nregion: front\nice_minutes: ten\ncolour: red\nmethods: [ice, strech]\n")
+    result = run("build", routine, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    lines = errors(result)
+    assert any(f"{routine}:3: ice_minutes:" in line for line in lines)
+    assert any(f"{routine}:4: colour: is not a known field" in line for line in lines)
+    assert any(f"{routine}:5: methods:" in line and "stretch" in line for line in lines)
+
+
+def test_malformed_yaml_gives_file_and_line(run, tmp_path):
+    routine = tmp_path / "r.yaml"
+    routine.write_text("name: Sam\nregion: [front\n")
+    result = run("build", routine)
+    assert result.exit_code == 2
+    (line,) = errors(result)
+    assert line.startswith(f"error: {routine}:3: yaml:")
+
+
+def test_missing_routine_file(run, tmp_path):
+    result = run("build", tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert "does not exist" in errors(result)[0]
+
+
+def test_unwritable_output_is_exit_1_and_existing_file_kept(run, tmp_path):
+    result = run("build", "--region", "front", "-o", tmp_path / "no" / "such" / "dir.pdf")
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    existing = tmp_path / "keep.pdf"
+    existing.write_bytes(b"precious")
+    result = run("build", "--region", "front", "--ice-minutes", "99", "-o", existing)
+    assert result.exit_code == 2
+    assert existing.read_bytes() == b"precious"
+
+
+def test_output_never_replaces_the_routine_file(run, tmp_path):
+    routine = tmp_path / "r.yaml"
+    routine.write_text("region: front\n")
+    result = run("build", routine, "-o", routine)
+    assert result.exit_code == 2
+    assert routine.read_text() == "region: front\n"
+
+
+def test_too_much_to_fit_names_the_way_out(run, tmp_path):
+    result = run("build", "--region", "all", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    (line,) = errors(result)
+    assert "does not fit on 1 page" in line and "--methods" in line and "large-print" in line
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_custom_data_folder(run, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in (Path(__file__).parent.parent / "data").glob("*.yaml"):
+        (data / f.name).write_text(f.read_text().replace("Side-lying clamshell", "Clamshell on your side"))
+    out = tmp_path / "x.pdf"
+    assert run("build", "--data", data, "--region", "lateral", "-o", out).exit_code == 0
+    assert "Clamshell on your side" in text(out.read_bytes())
+
+
+def test_bad_data_folder_is_reported_by_check(run, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in (Path(__file__).parent.parent / "data").glob("*.yaml"):
+        (data / f.name).write_text(f.read_text())
+    ex = data / "exercises.yaml"
+    ex.write_text(ex.read_text().replace("region: front", "region: frnt", 1).replace("sets: 3", "sets: three", 1))
+    result = run("check", "--data", data)
+    assert result.exit_code == 2
+    lines = errors(result)
+    assert any("exercises.yaml:" in line and "region" in line and "did you mean 'front'" in line for line in lines)
+    assert any("dosage.sets" in line for line in lines)

@@ -1,0 +1,36 @@
+"""The shipped content: complete, cross-referenced, and carrying CONTENT.md's safety numbers."""
+
+from __future__ import annotations
+
+from pdfgen import fonts
+from pdfgen.build import library
+
+LIB = library(None)
+
+
+def test_counts_and_ids():
+    assert list(LIB.methods) == ["cool-down", "stretch", "ice", "refuel", "massage"]
+    assert list(LIB.regions) == ["lateral", "front", "above"]
+    for region in LIB.regions.values():
+        assert len(region.exercises) == 3
+        assert all(LIB.exercises[x].region == region.id for x in region.exercises)
+
+
+def test_every_item_is_sourced_and_printable():
+    for item in [*LIB.methods.values(), *LIB.exercises.values()]:
+        assert item.sources and all(s in LIB.sources for s in item.sources)
+        assert 1 <= len(item.steps) <= 4
+    for where, line in LIB.text:
+        assert not fonts.missing_glyphs(line), where
+
+
+def test_safety_numbers_match_content_md():
+    ice = LIB.safety.ice
+    assert (ice.default_minutes, ice.min_minutes, ice.max_minutes, ice.between_hours) == (10, 5, 20, 2)
+    assert ice.limit_for("lateral") == 10 and ice.limit_for("front") == 20
+    assert LIB.exercises["clamshell"].dosage.reps == (10, 15) and LIB.exercises["clamshell"].dosage.sets == (3, 3)
+    assert LIB.exercises["step-down"].dosage.reps == (8, 10)
+    assert LIB.exercises["hamstring-stretch"].dosage.hold_seconds == (30, 30)  # not the article's 5 s
+    assert LIB.methods["stretch"].dosage.times == (2, 3)
+    assert LIB.methods["cool-down"].dosage.minutes == (5, 10)
+    assert len(LIB.safety.red_flags) >= 7

@@ -1,0 +1,63 @@
+"""Layout files: validation with file:line, extends, and a Jinja2 sandbox that fails loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import text
+
+ONE_PAGE = (Path(__file__).resolve().parent.parent / "layouts" / "one-page.yaml").read_text()
+
+
+def write_layout(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(body)
+    return path
+
+
+def test_user_layout_extends_builtin_and_overrides(run, tmp_path):
+    path = write_layout(tmp_path, "mine", 'extends: one-page\ndescription: Mine.\ntext:\n  title: "My {{ routine.name }} plan"\n')
+    out = tmp_path / "x.pdf"
+    result = run("build", "--layout", path, "--region", "front", "--name", "Ana", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "My Ana plan" in text(out.read_bytes())
+    listed = run("list", "layouts", "--layouts", tmp_path).output
+    assert "mine" in listed and "Mine." in listed
+
+
+@pytest.mark.parametrize(
+    "body, field, phrase",
+    [
+        ('extends: one-page\ntext:\n  title: "{{ routine.nmae }}"\n', "text.title", "nmae"),
+        ('extends: one-page\ntext:\n  title: "{{ routine.__class__.__mro__ }}"\n', "text.title", ""),
+        ("extends: one-page\nstyles:\n  h2: {parent: bodyy}\n", "styles.h2.parent", "did you mean 'body'"),
+        ("extends: one-page\nslots:\n  top: [title, sidebar]\n", "slots.top", "sidebar"),
+        ("extends: one-page\npage:\n  margins: {top: 2}\n", "page.margins.top", "6–80 mm"),
+        ("extends: nowhere\n", "extends", "does not exist"),
+        ('extends: one-page\ntext:\n  title: "{% if %}"\n', "text.title", "Jinja2"),
+    ],
+)
+def test_layout_errors_are_clean_exit_2(run, tmp_path, body, field, phrase):
+    path = write_layout(tmp_path, "bad", body)
+    result = run("build", "--layout", path, "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2, result.output + result.stderr
+    assert "Traceback" not in result.stderr
+    line = next(line for line in result.stderr.splitlines() if f" {field}: " in line)
+    assert line.startswith(f"error: {path}:") or line.startswith("error: ")
+    assert phrase in line
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cyclic_extends(run, tmp_path):
+    write_layout(tmp_path, "a", "extends: b\n")
+    b = write_layout(tmp_path, "b", "extends: a\n")
+    result = run("build", "--layout", b, "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert "leads back to itself" in result.stderr
+
+
+def test_line_numbers_point_into_the_file_that_has_the_mistake(run, tmp_path):
+    path = write_layout(tmp_path, "bad", "extends: one-page\n\nstyles:\n  body: {size: huge}\n")
+    result = run("build", "--layout", path, "--region", "front")
+    assert f"error: {path}:4: styles.body.size:" in result.stderr
