@@ -218,3 +218,82 @@ def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
 
     summary = check_all(data_dir, layouts_dir)
     click.echo(summary)
+
+
+# ------------------------------------------------------------------ batch
+
+
+@main.command()
+@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
+    help="Folder for the PDFs, created if missing. [default: the current folder]",
+)
+@click.option("--combine", type=click.Path(path_type=Path, dir_okay=False), help="Write one merged PDF instead of one a row.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes. [default: CPU count]")
+@click.option("--shard", metavar="I/N", help="Build only rows I, I+N, I+2N … (1 ≤ I ≤ N), to split a roster across machines.")
+@data_option
+@layouts_option
+@handled
+def batch(
+    spec: Path,
+    outdir: Path | None,
+    combine: Path | None,
+    jobs: int | None,
+    shard: str | None,
+    data_dir: Path | None,
+    layouts_dir: Path | None,
+) -> None:
+    """Build one PDF per row of a SPEC (YAML with items:) or a roster CSV (header = field names).
+
+    \b
+    CSV: list fields (region, methods, exercises) separated by ';'; club columns are
+    club, or club_name, club_url, club_logo. Exit 2 if any row failed; the others are written.
+    """
+    import os
+    import time
+
+    from pdfgen.batch import parse_shard, read_spec, run_batch
+
+    started = time.perf_counter()
+    if combine is not None and outdir is not None:
+        raise InputError(_problem("--combine", "and -o both given (one merged file, or one file a row in -o: choose one)"))
+    shard_at = parse_shard(shard) if shard else (1, 1)
+    parsed = read_spec(spec)
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    tty = sys.stderr.isatty()
+    bar = None
+    if tty:
+        total = -(-max(parsed.count() - shard_at[0] + 1, 0) // shard_at[1])
+        bar = click.progressbar(length=total, label="building", file=sys.stderr)
+        bar.__enter__()
+    counts = {"built": 0, "failed": 0}
+
+    def on_result(result: Any) -> None:
+        counts["built" if result.ok else "failed"] += 1
+        if bar is not None:
+            bar.update(1)
+        for problem in result.problems:
+            if bar is not None:
+                click.echo("", err=True)
+            click.echo(f"error: {problem}", err=True)
+
+    def summary() -> None:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        click.echo(f"built {counts['built']}, failed {counts['failed']}, {time.perf_counter() - started:.1f} s", err=True)
+
+    try:
+        result = run_batch(spec, outdir, combine, jobs, shard_at, data_dir, layouts_dir, on_result, parsed)
+    except KeyboardInterrupt:
+        summary()
+        raise
+    summary()
+    if combine is not None and result.built:
+        click.echo(f"wrote {combine}", err=True)
+    if result.failed:
+        sys.exit(2)

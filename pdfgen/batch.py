@@ -1,0 +1,542 @@
+"""Many routines from one spec: a YAML batch spec or a roster CSV, built in worker processes.
+
+Rows are streamed (a CSV is never held whole), at most a few rows per worker are in flight,
+and results are taken back in row order, so memory stays flat and the files written are the
+same whatever the number of workers. Workers only render; the parent names and writes every
+file, so an interrupted run can only ever leave whole PDFs behind (`write_atomic`).
+
+Nothing here prints: progress and per-row problems go to an `on_result` callback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import signal
+import string
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pdfgen.errors import InputError, KneecardError, OutputError, Problem
+from pdfgen.load import read_text, read_yaml
+from pdfgen.schema import LocDict, LocList, did_you_mean, line_of, type_name
+
+DEFAULT_TEMPLATE = "{name}-{region}.pdf"
+TEMPLATE_FIELDS = ("name", "region", "club", "layout", "paper", "row")
+ROUTINE_FIELDS = ("name", "region", "methods", "exercises", "layout", "paper", "ice_minutes", "notes", "club")
+LIST_FIELDS = ("region", "methods", "exercises")
+CLUB_COLUMNS = {"club_name": "name", "club_url": "url", "club_logo": "logo"}
+CSV_COLUMNS = (*ROUTINE_FIELDS, *CLUB_COLUMNS)
+SPEC_KEYS = ("layout", "paper", "defaults", "items", "output")
+MAX_STEM = 100  # bytes of a file name before "-N.pdf": far below every file system's 255
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+IN_FLIGHT_PER_JOB = 4  # enough to keep workers busy, few enough that memory stays flat
+
+
+# ------------------------------------------------------------------ rows
+
+
+@dataclass
+class Row:
+    """One routine to build, and where it came from, so its problems can name it."""
+
+    number: int  # 1-based position among the spec's rows: shards, {row} and ordering use it
+    file: str
+    line: int | None
+    doc: Any  # a LocDict of routine fields (line numbers kept), or whatever the item was
+    prefix: str = ""  # field prefix for problems: "items[3]." in a YAML spec, "" in a CSV
+    problems: list[Problem] = field(default_factory=list)  # found while reading, before building
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class Spec:
+    """A parsed spec: the file-name template and a one-pass iterator over its rows."""
+
+    path: Path
+    template: str
+    layout: str | None
+    rows: Callable[[], Iterator[Row]]
+    count: Callable[[], int]
+
+
+def read_spec(path: Path) -> Spec:
+    """A YAML spec or a roster CSV, chosen by the file's suffix; whole-file problems raise."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml_spec(path)
+    raise InputError(
+        Problem(str(path), None, "SPEC", "is neither a .yaml batch spec nor a .csv roster (.yaml, .yml, .csv allowed)")
+    )
+
+
+def _loc(file: str, line: int, values: dict[str, Any]) -> LocDict:
+    out = LocDict(values)
+    out.file, out.line = file, line
+    out.key_lines = dict.fromkeys(values, line)
+    return out
+
+
+def _open_csv(path: Path) -> io.TextIOWrapper:
+    try:
+        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
+    except OSError:
+        read_text(path, "roster")  # raises the located input error
+        raise
+
+
+def _csv_header(path: Path) -> list[str]:
+    with _open_csv(path) as fh:
+        try:
+            header = next(csv.reader(fh), None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(Problem(str(path), 1, "header", f"cannot be read ({exc})")) from None
+    if not header or not any(h.strip() for h in header):
+        raise InputError(Problem(str(path), 1, "header", "is missing (a first row of field names is required)"))
+    names = [h.strip() for h in header]
+    problems = []
+    for name in names:
+        if name not in CSV_COLUMNS:
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    "header",
+                    f"'{name}' is not a routine field{did_you_mean(name, CSV_COLUMNS)} (allowed: {', '.join(CSV_COLUMNS)})",
+                )
+            )
+        elif names.count(name) > 1:
+            problems.append(Problem(str(path), 1, "header", f"'{name}' appears twice (each column once)"))
+    if "club" in names and any(c in names for c in CLUB_COLUMNS):
+        problems.append(
+            Problem(str(path), 1, "header", "has both 'club' and club_* columns (use club, or club_name/club_url/club_logo)")
+        )
+    if problems:
+        raise InputError(sorted(set(problems)))
+    return names
+
+
+def _csv_value(key: str, cell: str) -> Any:
+    """A cell as the routine field expects it: `;` lists, whole numbers, plain text."""
+    if key in LIST_FIELDS:
+        return [v.strip() for v in cell.split(";") if v.strip()]
+    if key == "ice_minutes" and re.fullmatch(r"[+-]?\d+", cell):
+        return int(cell)
+    return cell
+
+
+def _read_csv(path: Path) -> Spec:
+    header = _csv_header(path)
+    file = str(path)
+
+    def rows() -> Iterator[Row]:
+        with _open_csv(path) as fh:
+            reader = csv.reader(fh)
+            number = 0
+            try:
+                next(reader)
+                while True:
+                    start = reader.line_num + 1
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return
+                    if not any(c.strip() for c in cells):
+                        continue  # blank lines are not rows
+                    number += 1
+                    yield _csv_row(file, start, number, header, cells)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise InputError(Problem(file, reader.line_num + 1, "roster", f"cannot be read ({exc})")) from None
+
+    def count() -> int:
+        return sum(1 for _ in rows())
+
+    return Spec(path, DEFAULT_TEMPLATE, None, rows, count)
+
+
+def _csv_row(file: str, line: int, number: int, header: list[str], cells: list[str]) -> Row:
+    problems = []
+    if len(cells) > len(header):
+        problems.append(Problem(file, line, "row", f"has {len(cells)} cells but the header has {len(header)} (one per column)"))
+    values: dict[str, Any] = {}
+    club: dict[str, Any] = {}
+    for key, cell in zip(header, cells, strict=False):
+        cell = cell.strip()
+        if not cell:
+            continue  # an empty cell means "not given": defaults apply
+        if key in CLUB_COLUMNS:
+            club[CLUB_COLUMNS[key]] = cell
+        else:
+            values[key] = _csv_value(key, cell)
+    if club:
+        values["club"] = _loc(file, line, club)
+    return Row(number, file, line, _loc(file, line, values), "", problems)
+
+
+def _read_yaml_spec(path: Path) -> Spec:
+    file = str(path)
+    doc = read_yaml(path, "batch spec")
+    if not isinstance(doc, dict):
+        raise InputError(Problem(file, line_of(doc), "(top)", f"is {type_name(doc)} (a mapping with items: is allowed)"))
+    problems = []
+    for key in doc:
+        if key not in SPEC_KEYS:
+            problems.append(
+                Problem(
+                    file,
+                    line_of(doc, key),
+                    key,
+                    f"is not a batch spec field{did_you_mean(key, SPEC_KEYS)} (allowed: {', '.join(SPEC_KEYS)})",
+                )
+            )
+    items = doc.get("items")
+    if not isinstance(items, list):
+        what = "is missing" if items is None else f"is {type_name(items)}"
+        problems.append(Problem(file, line_of(doc, "items"), "items", f"{what} (a list of routines is allowed)"))
+    defaults = doc.get("defaults")
+    if defaults is None:
+        defaults = LocDict()
+    elif not isinstance(defaults, dict):
+        problems.append(Problem(file, line_of(doc, "defaults"), "defaults", f"is {type_name(defaults)} (a mapping of fields)"))
+    else:
+        for key in defaults:
+            if key not in ROUTINE_FIELDS:
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(defaults, key),
+                        f"defaults.{key}",
+                        f"is not a routine field{did_you_mean(key, ROUTINE_FIELDS)} (allowed: {', '.join(ROUTINE_FIELDS)})",
+                    )
+                )
+    for key in ("layout", "paper", "output"):
+        if key in doc and not (isinstance(doc[key], str) and doc[key].strip()):
+            problems.append(Problem(file, line_of(doc, key), key, f"is {type_name(doc[key])} (text is allowed)"))
+    template = doc.get("output") if isinstance(doc.get("output"), str) else DEFAULT_TEMPLATE
+    try:
+        check_template(template)
+    except ValueError as exc:
+        problems.append(Problem(file, line_of(doc, "output"), "output", str(exc)))
+    if problems:
+        raise InputError(problems)
+
+    # spec-level layout and paper sit below `defaults:`, which sits below each item
+    base = LocDict()
+    base.file, base.line = file, doc.line
+    for key in ("layout", "paper"):
+        if key in doc:
+            base[key] = doc[key]
+            base.key_lines[key] = line_of(doc, key) or doc.line
+    base = _merge(base, defaults)
+    assert isinstance(items, LocList)
+
+    def rows() -> Iterator[Row]:
+        for i, item in enumerate(items):
+            line = line_of(items, i)
+            if not isinstance(item, dict):
+                problem = Problem(file, line, f"items[{i}]", f"is {type_name(item)} (a mapping of routine fields is allowed)")
+                yield Row(i + 1, file, line, item, f"items[{i}].", [problem])
+            else:
+                yield Row(i + 1, file, line, _merge(base, item), f"items[{i}].")
+
+    return Spec(path, template, base.get("layout"), rows, lambda: len(items))
+
+
+def _merge(base: LocDict, over: LocDict) -> LocDict:
+    """`over` on top of `base`, keeping each key's line; `club:` mappings merge key by key."""
+    out = LocDict()
+    out.file, out.line = over.file or base.file, over.line or base.line
+    for src in (base, over):
+        for key, value in src.items():
+            if key == "club" and isinstance(out.get(key), dict) and isinstance(value, dict):
+                value = _merge(out[key], value)
+            out[key] = value
+            out.key_lines[key] = line_of(src, key) or src.line
+    return out
+
+
+# ------------------------------------------------------------------ file names
+
+
+def check_template(template: str) -> None:
+    """Raise ValueError naming what is wrong with an `output:` template."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"'{template}' is not a file-name template ({exc}; use {{name}}, {{region}} …)") from None
+    for _, name, spec, conv in parts:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS or spec or conv:
+            raise ValueError(
+                f"'{{{name}}}' is not a template field (allowed: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})"
+            )
+
+
+def _slug(value: Any) -> str:
+    from pdfgen.build import slug
+
+    if isinstance(value, list):
+        return "-".join(_slug(v) for v in value)
+    if isinstance(value, dict):
+        return _slug(value.get("name"))
+    return slug(str(value)) if value is not None else ""
+
+
+def _region_text(value: Any) -> str:
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,;]", value) if v.strip()]
+    if isinstance(value, list) and "all" in [str(v).strip() for v in value]:
+        return "all"
+    return _slug(value)
+
+
+def safe_name(template: str, row: Row) -> str:
+    """A file name for `row`, safe on every OS: one path component, ASCII, bounded, not reserved.
+
+    Values are slugged; whatever the template adds is cleaned too, so neither can smuggle in a
+    separator, `..`, a device name (CON, NUL, COM1 …) or a name longer than the file system allows.
+    Uniqueness is `Namer`'s job.
+    """
+    doc = row.doc if isinstance(row.doc, dict) else {}
+    values = {
+        "name": _slug(doc.get("name")) or f"row-{row.number}",
+        "region": _region_text(doc.get("region")),
+        "club": _slug(doc.get("club")),
+        "layout": _slug(Path(str(doc["layout"])).stem if doc.get("layout") else ""),
+        "paper": _slug(doc.get("paper")),
+        "row": str(row.number),
+    }
+    text = template.format(**values)
+    text = re.sub(r"[^A-Za-z0-9._+-]+", "-", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    if text.lower().endswith(".pdf"):
+        text = text[:-4]
+    stem = re.sub(r"-{2,}", "-", text).strip("-._ ")[:MAX_STEM].strip("-._ ")
+    if not stem:
+        stem = f"row-{row.number}"
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem = f"_{stem}"
+    return f"{stem}.pdf"
+
+
+class Namer:
+    """Hands out names in row order; a name already given gets `-2`, `-3` … (case-insensitively,
+    for Windows and macOS)."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def __call__(self, name: str) -> str:
+        stem = name[:-4]
+        candidate, n = name, 1
+        while candidate.lower() in self.taken:
+            n += 1
+            candidate = f"{stem}-{n}.pdf"
+        self.taken.add(candidate.lower())
+        return candidate
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'I/N' (1 ≤ I ≤ N) -> (I, N); rows I, I+N, I+2N … belong to shard I."""
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
+    if not m or not (1 <= int(m.group(1)) <= int(m.group(2))):
+        raise InputError(Problem(None, None, "--shard", f"'{text}' is not a shard (I/N with 1 ≤ I ≤ N allowed, e.g. 2/4)"))
+    return int(m.group(1)), int(m.group(2))
+
+
+# ------------------------------------------------------------------ building
+
+
+@dataclass
+class RowResult:
+    """What became of one row: written to `path`, or failed with `problems`."""
+
+    row: int
+    where: str
+    path: Path | None = None
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Summary:
+    built: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _locate(row: Row, problems: list[Problem]) -> list[Problem]:
+    """Point every problem at the row: option-style or file-less problems get the row's file:line,
+    fields get the item prefix, and problems in other files (a layout) keep their own place in the message."""
+    out = []
+    for p in problems:
+        fld = p.field[2:].replace("-", "_") if p.field.startswith("--") else p.field
+        if p.file in (None, row.file):
+            named = fld if row.prefix and fld.startswith(row.prefix.rstrip(".")) else row.prefix + fld
+            out.append(Problem(row.file, p.line or row.line, named, p.message))
+        else:
+            out.append(Problem(row.file, row.line, row.prefix + "row", str(p)))
+    return out
+
+
+def _build_row(row: Row, data_dir: Path | None, layouts_dir: Path | None) -> tuple[bytes | None, list[Problem]]:
+    """Runs in a worker: one row to PDF bytes, or its problems; never raises for a bad row."""
+    from pdfgen.build import build_one
+
+    if row.problems:
+        return None, _locate(row, row.problems)
+    try:
+        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir)
+    except InputError as err:
+        return None, _locate(row, err.problems)
+    except KneecardError as err:
+        return None, _locate(row, [Problem(None, None, "row", str(err))])
+    except Exception as exc:  # one broken row must not stop the others
+        return None, _locate(row, [Problem(None, None, "row", f"{type(exc).__name__}: {exc}")])
+    return pdf, []
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the run and cleans up in one place."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _warm(spec: Spec, data_dir: Path | None, layouts_dir: Path | None) -> None:
+    """Load content, layout and fonts once in the parent: bad data fails the whole run up front,
+    and forked workers start with everything already loaded."""
+    from pdfgen import build, fonts, render  # noqa: F401 - imported to be inherited by forked workers
+
+    build.library(data_dir)
+    build.layout(build.layout_name({}, {"layout": spec.layout} if spec.layout else None, str(spec.path)), layouts_dir)
+    fonts.register()
+    fonts.missing_glyphs("")
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def run_batch(
+    spec_path: Path,
+    outdir: Path | None = None,
+    combine: Path | None = None,
+    jobs: int = 1,
+    shard: tuple[int, int] = (1, 1),
+    data_dir: Path | None = None,
+    layouts_dir: Path | None = None,
+    on_result: Callable[[RowResult], None] | None = None,
+    spec: Spec | None = None,
+) -> Summary:
+    """Build every row of the spec (or of one shard), writing one PDF per row into `outdir`,
+    or all of them merged into `combine`. Bad rows are reported and skipped, never fatal."""
+    spec = spec or read_spec(spec_path)
+    if combine is None:
+        outdir = Path(outdir or ".")
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the folder {outdir}: {exc.strerror}") from None
+        real_outdir = outdir.resolve()
+    _warm(spec, data_dir, layouts_dir)
+    index, count = shard
+    namer = Namer()
+    summary = Summary()
+    merged = _Combiner() if combine is not None else None
+
+    def finish(row: Row, name: str, pdf: bytes | None, problems: list[Problem]) -> None:
+        result = RowResult(row.number, row.where, problems=problems)
+        if pdf is not None:
+            result.pages = _page_count(pdf)
+            if merged is not None:
+                merged.add(pdf)
+            else:
+                from pdfgen.write import write_atomic
+
+                target = outdir / name
+                if target.resolve().parent != real_outdir:  # belt and braces: names are one component
+                    raise OutputError(f"refusing to write {target}: outside {outdir}")
+                write_atomic(target, pdf)
+                result.path = target
+            summary.built += 1
+        else:
+            summary.failed += 1
+            summary.problems.extend(problems)
+        if on_result:
+            on_result(result)
+
+    def mine() -> Iterator[tuple[Row, str]]:
+        for row in spec.rows():
+            name = namer(safe_name(spec.template, row))  # every row takes its name, so shards agree
+            if (row.number - index) % count == 0:
+                yield row, name
+
+    if jobs <= 1:
+        for row, name in mine():
+            finish(row, name, *_build_row(row, data_dir, layouts_dir))
+    else:
+        pending: deque[tuple[Row, str, Future]] = deque()
+        pool = _pool(jobs)
+        try:
+            for row, name in mine():
+                pending.append((row, name, pool.submit(_build_row, row, data_dir, layouts_dir)))
+                while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                    head, hname, fut = pending.popleft()
+                    finish(head, hname, *fut.result())
+            while pending:
+                head, hname, fut = pending.popleft()
+                finish(head, hname, *fut.result())
+        finally:
+            for *_, fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    if merged is not None and summary.built:
+        from pdfgen.write import write_atomic
+
+        write_atomic(combine, merged.result())
+    return summary
+
+
+class _Combiner:
+    """Pages of many PDFs in one document (pypdf). Holds the merged pages in memory, so it suits
+    handouts and card sets by the hundred; a 10,000-row roster should be written one file a row."""
+
+    def __init__(self) -> None:
+        from pypdf import PdfWriter
+
+        self.writer = PdfWriter()
+
+    def add(self, pdf: bytes) -> None:
+        from pypdf import PdfReader
+
+        self.writer.append(PdfReader(io.BytesIO(pdf)))
+
+    def result(self) -> bytes:
+        # no document id and a fixed producer: pypdf then adds nothing time-dependent (same rows, same bytes)
+        self.writer.add_metadata({"/Producer": "kneecard (pypdf)", "/Title": "kneecard batch"})
+        buf = io.BytesIO()
+        self.writer.write(buf)
+        return buf.getvalue()
