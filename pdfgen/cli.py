@@ -150,6 +150,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--url", help="Club web address (printed, and as a QR code where the layout shows one).")
 @click.option("--ice-minutes", type=int, help="Minutes of ice per application (5–20; at most 10 on the outside of the knee).")
 @click.option("--notes", help="Free notes printed on the routine, e.g. from your physio.")
+@click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
 @data_option
 @layouts_option
 @handled

@@ -16,10 +16,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from pdfgen import fonts
+from pdfgen.errors import InputError, Problem
 from pdfgen.layout import MM, Box, Layout
 from pdfgen.model import Item, Library
 from pdfgen.resolve import Routine
 
+QR_MM = 24  # QR codes print at 24 mm: scannable from paper by any phone (>= 20 mm)
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
@@ -93,6 +95,7 @@ class Composer:
         self.st = paragraph_styles(layout, scale)
         self.scale = scale
         self.ctx = base_context(routine, library)
+        self.narrow = False  # set while composing for a narrow column or a card
 
     def text(self, key: str, **extra: Any) -> str:
         return self.layout.render_text(key, {**self.ctx, **extra})
@@ -148,12 +151,9 @@ class Composer:
             d["minutes"] = (self.routine.ice_minutes, self.routine.ice_minutes)
         return self.text("dosage", d=d)
 
-    def item_block(self, item: Item, heading: Flowable | None = None) -> list[Flowable]:
-        """One method or exercise, kept in one piece so it never splits across columns.
-
-        A section heading rides with its first item, so it is never left alone at a column foot."""
-        parts: list[Flowable] = [heading] if heading is not None else []
-        parts.append(self.para(esc(item.name), "h3"))
+    def item_parts(self, item: Item) -> list[Flowable]:
+        """The name and the parts the layout shows of one method or exercise (ice brings its note)."""
+        parts: list[Flowable] = [self.para(esc(item.name), "h3")]
         for part in self.layout.items[item.kind]:
             if part == "dose":
                 dose = self.dosage(item)
@@ -171,7 +171,12 @@ class Composer:
                 parts += [self.para(esc(c), "caution") for c in item.cautions]
         if item.is_ice:
             parts.append(self.ice_box())
-        return [KeepTogether(parts)]
+        return parts
+
+    def item_block(self, item: Item, heading: list[Flowable] | None = None) -> list[Flowable]:
+        """One item kept in one piece, so it never splits across columns; a section heading
+        rides with its first item, so it is never left alone at a column foot."""
+        return [KeepTogether([*(heading or []), *self.item_parts(item)])]
 
     def ice_box(self) -> Table:
         ice = self.library.safety.ice
@@ -198,11 +203,54 @@ class Composer:
         return [self.para(text, "subtitle")] if text else []
 
     def slot_club(self) -> list[Flowable]:
+        """Club band: logo, name and web address, and the address as a QR code to scan."""
         club = self.routine.club
         if not club:
             return []
-        line = f"<b>{esc(club.name)}</b>" + (f"  ·  {esc(club.url)}" if club.url else "")
-        return [self.para(line, "body")]
+        if not self.layout.qr:  # a compact line where the page has no room for a band
+            line = f"<b>{self.text('club_heading')}</b>" + (f"  ·  {esc(club.url)}" if club.url else "")
+            return [self.para(line, "body")]
+        cells: list[Any] = []
+        widths: list[Any] = []
+        if club.logo:
+            cells.append(self.logo(club.logo, QR_MM * MM))
+            widths.append((QR_MM + 4) * MM)
+        about = [self.para(self.text("club_heading"), "h2")]
+        if club.url:
+            about.append(self.para(esc(club.url), "small"))
+        cells.append(about)
+        widths.append(None)
+        if club.url:
+            cells.append([qr_drawing(club.url, QR_MM * MM)])
+            widths.append((QR_MM + 2) * MM)
+        band = Table([cells], colWidths=widths, hAlign="LEFT")
+        band.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2 * MM),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
+                ]
+            )
+        )
+        band.spaceAfter = 4 * self.scale
+        return [band]
+
+    def logo(self, path: Any, size: float) -> Flowable:
+        """The club's logo, scaled to fit a size x size square; an unreadable file is an input error."""
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image
+
+        try:
+            iw, ih = ImageReader(str(path)).getSize()
+        except Exception as exc:  # ReportLab/Pillow raise many kinds for a bad image
+            raise InputError(Problem(str(path), None, "logo", f"cannot be read as a PNG or JPG image ({exc})")) from None
+        k = min(size / iw, size / ih)
+        return Image(str(path), width=iw * k, height=ih * k)
 
     def slot_intro(self) -> list[Flowable]:
         return [self.para(esc(p), "body") for p in self.library.safety.about]
@@ -213,7 +261,7 @@ class Composer:
     def slot_methods(self) -> list[Flowable]:
         if not self.routine.methods:
             return []
-        heading = self.para(self.text("methods_heading"), "h2")
+        heading = [self.para(self.text("methods_heading"), "h2")]
         out: list[Flowable] = []
         for i, m in enumerate(self.routine.methods):
             out += self.item_block(m, heading if i == 0 else None)
@@ -226,7 +274,10 @@ class Composer:
             if not items:
                 continue
             region = asdict(self.library.regions[rid])
-            heading = self.para(self.text("exercises_heading", region=region), "h2")
+            heading = [self.para(self.text("exercises_heading", region=region), "h2")]
+            if len(self.routine.regions) > 1 and "region_intro" not in self.layout.slots.get("top", ()):
+                # no intro at the top of the page: say where it hurts under each region's heading
+                heading.append(self.para(esc(region["plain"]), "body"))
             for i, x in enumerate(items):
                 out += self.item_block(x, heading if i == 0 else None)
         if out:
@@ -249,6 +300,14 @@ class Composer:
     def slot_red_flags(self) -> list[Flowable]:
         s = self.library.safety
         items = [esc(f) for f in s.red_flags]
+        if self.narrow:  # a column or a card: too narrow for two lists side by side
+            content = [
+                self.para(self.text("red_flags_heading"), "box_title"),
+                self.para(esc(s.red_flags_intro) + ":", "box_body"),
+                *self.bullets(items, "box_body"),
+                self.para(f"<b>{esc(s.see_clinician)}</b>", "box_body"),
+            ]
+            return [self.boxed("red_flags", content)]
         half = (len(items) + 1) // 2
         left, right = self.bullets(items[:half], "box_body"), self.bullets(items[half:], "box_body")
         grid = Table([[left, right]], colWidths=["50%", "50%"])
@@ -286,9 +345,24 @@ class Composer:
         return [self.para(self.text("sources_heading"), "small"), self.para("; ".join(refs) + ".", "small")]
 
 
+def qr_drawing(url: str, size: float) -> Flowable:
+    """A QR code for `url` as a vector drawing, with its quiet zone, `size` points square."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
 def compose(routine: Routine, library: Library, layout: Layout, scale: float = 1.0) -> PagePlan:
     c = Composer(routine, library, layout, scale)
-    areas = {area: [f for name in layout.slots.get(area, ()) for f in c.slot(name)] for area in ("top", "columns", "bottom")}
+    areas: dict[str, list[Flowable]] = {}
+    for area in ("top", "columns", "bottom"):
+        c.narrow = area == "columns" and layout.columns > 1
+        areas[area] = [f for name in layout.slots.get(area, ()) for f in c.slot(name)]
     names = ", ".join(library.regions[r].name.lower() for r in routine.regions)
     return PagePlan(
         top=areas["top"],

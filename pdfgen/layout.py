@@ -51,6 +51,9 @@ TEXTS = (
     "notes_heading",
     "red_flags_heading",
     "sources_heading",
+    "club_heading",
+    "card_tag",
+    "back_title",
     "dosage",
     "equipment",
     "ice_region",
@@ -80,6 +83,20 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Cards:
+    """Sheet imposition for pocket cards; all distances in mm."""
+
+    width: float
+    height: float
+    columns: int
+    rows: int
+    gap: float
+    padding: float  # text keeps this far inside the cut line
+    mark_length: float
+    mark_offset: float
+
+
+@dataclass(frozen=True)
 class Layout:
     """One page template, after `extends:` and validation."""
 
@@ -102,6 +119,8 @@ class Layout:
     items: dict[str, tuple[str, ...]]  # kind -> parts shown, in order
     text: dict[str, str]  # raw Jinja2 sources
     text_lines: dict[str, tuple[str | None, int | None]]  # where each text came from, for errors
+    cards: Cards | None = None  # set for card layouts: one item per card, imposed on sheets
+    qr: bool = False  # print web addresses as QR codes too (club band)
 
     def render_text(self, key: str, context: dict[str, Any]) -> str:
         """Render one text template to ReportLab paragraph markup; template errors become input errors."""
@@ -359,6 +378,8 @@ def build_layout(doc: Any, path: Path) -> Layout:
                 text_lines[key] = (file_of(tnode, key) or file, line_of(tnode, key))
         tr.finish()
 
+    cards = _cards(top) if top.mapping("cards") is not None else None
+    qr = top.boolean("qr")
     top.finish()
     problems.raise_if_any()
     _check_templates(text, text_lines)
@@ -382,7 +403,46 @@ def build_layout(doc: Any, path: Path) -> Layout:
         items=items,
         text=text,
         text_lines=text_lines,
+        cards=cards,
+        qr=qr,
     )
+
+
+def _cards(top: Reader) -> Cards:
+    r = top.child("cards")
+
+    def mm(key: str, lo: float, hi: float, default: float) -> float:
+        value = r.raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+            r.problem(key, f"is '{value}' mm ({lo:g}–{hi:g} allowed)")
+            return default
+        return float(value)
+
+    grid = r.raw("grid")
+    cols, rows = 2, 2
+    if grid is not None:
+        if (
+            isinstance(grid, list)
+            and len(grid) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 6 for v in grid)
+        ):
+            cols, rows = grid
+        else:
+            r.problem("grid", f"is '{grid}' ([columns, rows], each 1–6, allowed)")
+    cards = Cards(
+        width=mm("width", 40, 200, 90),
+        height=mm("height", 40, 280, 125),
+        columns=cols,
+        rows=rows,
+        gap=mm("gap", 0, 40, 8),
+        padding=mm("padding", 4, 30, 6),
+        mark_length=mm("mark_length", 1, 10, 3),
+        mark_offset=mm("mark_offset", 0, 5, 1),
+    )
+    r.finish()
+    return cards
 
 
 def _check_templates(text: dict[str, str], where: dict[str, tuple[str | None, int | None]]) -> None:

@@ -210,6 +210,10 @@ def _scales(layout: Layout) -> list[float]:
 def render(routine: Routine, library: Library, layout: Layout) -> bytes:
     """The PDF at the largest scale that fits: grown up to the layout's max_scale to fill the
     page, shrunk down to its minimum body size when the content is long."""
+    if layout.cards is not None:
+        from pdfgen.impose import render_cards
+
+        return render_cards(routine, library, layout, page_size(routine, layout))
     scales = _scales(layout)
     results: dict[float, bytes | None] = {}
 

@@ -7,7 +7,7 @@ for the outside of the knee) is applied here, from the numbers in `data/`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from pdfgen.errors import Problems
 from pdfgen.model import Item, Library
 from pdfgen.schema import LocDict, Reader, did_you_mean
 
-ROUTINE_FIELDS = ("name", "region", "methods", "exercises", "layout", "paper", "ice_minutes", "notes", "club")
+ROUTINE_FIELDS = ("name", "region", "methods", "exercises", "layout", "paper", "ice_minutes", "notes", "club", "backs")
 CLUB_FIELDS = ("name", "logo", "url")
 PAPERS = ("a4", "letter")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -43,7 +43,7 @@ class Routine:
     name: str | None = None
     notes: str | None = None
     club: Club | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    backs: bool = False  # card layouts: print a back sheet for each front sheet
 
     @property
     def has_ice(self) -> bool:
@@ -291,6 +291,10 @@ def resolve(
             if cname:
                 club = Club(name=cname, logo=logo_path, url=url)
 
+    backs, origin = src.get("backs")
+    if backs is not None and not isinstance(backs, bool):
+        src.problem("backs", origin, f"is '{backs}' (true or false is allowed)")
+        backs = False
     for key in ROUTINE_FIELDS:
         reader.used.add(key)
     reader.finish()
@@ -307,4 +311,5 @@ def resolve(
         name=name,
         notes=notes,
         club=club,
+        backs=bool(backs),
     )

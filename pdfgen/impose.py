@@ -1,0 +1,170 @@
+"""Card sheets: one item per card, imposed several to a sheet with crop marks, optional backs.
+
+Each card is fitted on its own (the largest text size that fits its safe area, never below
+the layout's minimum), then drawn at its place on the sheet. Backs are mirrored left to
+right, so they line up with their fronts when printed long-edge duplex.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import asdict
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from pdfgen import __version__, fonts
+from pdfgen.compose import Composer, compose, esc
+from pdfgen.errors import InputError, Problem
+from pdfgen.layout import MM, Cards, Layout
+from pdfgen.model import Item, Library
+from pdfgen.resolve import Routine
+
+EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
+
+
+def _stack_height(flowables: list[Flowable], width: float) -> float:
+    from pdfgen.render import _stack_height as stack
+
+    return stack(flowables, width)
+
+
+class _Fitter:
+    """Composers per scale, so each card tries sizes without rebuilding styles every time."""
+
+    def __init__(self, routine: Routine, library: Library, layout: Layout) -> None:
+        from pdfgen.render import _scales
+
+        self.routine, self.library, self.layout = routine, library, layout
+        self.scales = _scales(layout)
+        self._composers: dict[float, Composer] = {}
+
+    def composer(self, scale: float) -> Composer:
+        if scale not in self._composers:
+            self._composers[scale] = Composer(self.routine, self.library, self.layout, scale)
+        return self._composers[scale]
+
+    def largest(self, build: Any, label: str, width: float, height: float) -> float:
+        """The largest scale at which `build(composer)` fits the box; an error naming the card if none."""
+        for scale in self.scales:
+            if _stack_height(build(self.composer(scale)), width) <= height:
+                return scale
+        smallest = self.composer(self.scales[-1])
+        over = _stack_height(build(smallest), width) - height
+        lines = max(1, math.ceil(over / smallest.st["body"].leading))
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "card",
+                f'"{label}" needs {lines} more line{"s" if lines > 1 else ""} at {self.layout.min_body:g} pt: '
+                "shorten its steps or use a larger card (cards.width/height in the layout)",
+            )
+        )
+
+    def each(self, builders: list[tuple[Any, str]], width: float, height: float) -> list[list[Flowable]]:
+        """Each card at the largest size that fits it (a deck-wide size would shrink every card to the ice card's)."""
+        return [build(self.composer(self.largest(build, label, width, height))) for build, label in builders]
+
+
+def _front(c: Composer, item: Item) -> list[Flowable]:
+    region = asdict(c.library.regions[item.region]) if item.region else None
+    return [c.para(c.text("card_tag", region=region), "dose"), *c.item_parts(item)]
+
+
+def _back(c: Composer, item: Item) -> list[Flowable]:
+    region = asdict(c.library.regions[item.region]) if item.region else None
+    c.narrow = True  # red flags as one list
+    parts = [c.para(c.text("back_title", region=region), "h3"), *c.slot_red_flags()]
+    if c.routine.has_ice:
+        parts.append(c.ice_box())
+    return parts
+
+
+def _grid_origin(cards: Cards, page_w: float, page_h: float) -> tuple[float, float]:
+    """Top-left corner of the card grid, centred on the sheet; refuse grids that crowd the edge."""
+    total_w = cards.columns * cards.width + (cards.columns - 1) * cards.gap
+    total_h = cards.rows * cards.height + (cards.rows - 1) * cards.gap
+    reach = cards.mark_offset + cards.mark_length
+    side = (page_w / MM - total_w) / 2 - reach
+    end = (page_h / MM - total_h) / 2 - reach
+    if min(side, end) < EDGE_MM:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "cards",
+                f"{cards.columns}x{cards.rows} cards of {cards.width:g}x{cards.height:g} mm with their crop marks come "
+                f"within {min(side, end):.1f} mm of the sheet edge ({EDGE_MM} mm at least allowed: use smaller cards or gaps)",
+            )
+        )
+    return (page_w - total_w * MM) / 2, (page_h + total_h * MM) / 2
+
+
+def _crop_marks(canvas: Canvas, x: float, y: float, w: float, h: float, cards: Cards) -> None:
+    off, length = cards.mark_offset * MM, cards.mark_length * MM
+    for cx, sx in ((x, -1), (x + w, 1)):
+        for cy, sy in ((y, -1), (y + h, 1)):
+            canvas.line(cx + sx * off, cy, cx + sx * (off + length), cy)
+            canvas.line(cx, cy + sy * off, cx, cy + sy * (off + length))
+
+
+def render_cards(routine: Routine, library: Library, layout: Layout, page_size: tuple[float, float]) -> bytes:
+    """All cards of a routine: exercises grouped by region, then the methods."""
+    from pdfgen.render import _draw_stack
+
+    cards = layout.cards
+    assert cards is not None
+    page_w, page_h = page_size
+    x0, y_top = _grid_origin(cards, page_w, page_h)
+    w, h, gap, pad = cards.width * MM, cards.height * MM, cards.gap * MM, cards.padding * MM
+    inner_w, inner_h = w - 2 * pad, h - 2 * pad
+    fitter = _Fitter(routine, library, layout)
+    items = [*routine.exercises, *routine.methods]
+    fronts = fitter.each([(lambda c, it=it: _front(c, it), it.name) for it in items], inner_w, inner_h)
+    backs = (
+        fitter.each([(lambda c, it=it: _back(c, it), f"back of {it.name}") for it in items], inner_w, inner_h)
+        if routine.backs
+        else []
+    )
+
+    plan = compose(routine, library, layout, 1.0)
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=page_size, invariant=1, lang=layout.lang, initialFontName=fonts.register()["regular"])
+    canvas.setTitle(plan.title)
+    canvas.setAuthor(plan.author)
+    canvas.setSubject(plan.subject)
+    canvas.setCreator(f"kneecard {__version__}")
+    canvas.setKeywords("knee, running, recovery, exercise, cards")
+    per_sheet = cards.columns * cards.rows
+
+    def sheet(contents: list[list[Flowable]], mirrored: bool) -> None:
+        for i, parts in enumerate(contents):
+            col, row = i % cards.columns, i // cards.columns
+            if mirrored:
+                col = cards.columns - 1 - col
+            x = x0 + col * (w + gap)
+            y = y_top - row * (h + gap) - h
+            canvas.saveState()
+            canvas.setStrokeColor(HexColor("#000000"))
+            canvas.setLineWidth(0.3)
+            _crop_marks(canvas, x, y, w, h, cards)
+            canvas.setStrokeColor(HexColor(layout.accent))
+            canvas.setLineWidth(2)
+            canvas.line(x + pad, y + h - pad / 2, x + w - pad, y + h - pad / 2)  # a coloured band marks the top
+            canvas.restoreState()
+            _draw_stack(canvas, parts, x + pad, y + h - pad, inner_w)
+        canvas.showPage()
+
+    for start in range(0, len(fronts), per_sheet):
+        sheet(fronts[start : start + per_sheet], mirrored=False)
+        if backs:
+            sheet(backs[start : start + per_sheet], mirrored=True)
+    canvas.save()
+    return buf.getvalue()
+
+
+__all__ = ["render_cards", "esc"]
