@@ -21,7 +21,7 @@ from pdfgen.layout import MM, Box, Layout
 from pdfgen.model import Item, Library
 from pdfgen.resolve import Routine
 
-QR_MM = 24  # QR codes print at 24 mm: scannable from paper by any phone (>= 20 mm)
+QR_MM = 28  # QR code incl. its quiet zone; the code itself prints about 23 mm, over the 20 mm a phone needs
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 

@@ -1,4 +1,4 @@
-"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/NAME.png.
+"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/png/NAME[-PAGE].png.
 
 Run from the repository root:  python samples/build.py
 Needs the test extras (pypdfium2 renders the PNG previews): pip install ".[test]"
@@ -16,6 +16,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
+    previews = HERE / "png"
+    previews.mkdir(exist_ok=True)
+    for old in previews.glob("*.png"):  # previews of samples that no longer exist must go too
+        old.unlink()
     for routine in sorted(HERE.glob("*.yaml")):
         pdf = routine.with_suffix(".pdf")
         subprocess.run(
@@ -26,7 +30,7 @@ def main() -> int:
         doc = pdfium.PdfDocument(str(pdf))
         for i, page in enumerate(doc):
             suffix = "" if len(doc) == 1 else f"-{i + 1}"
-            page.render(scale=100 / 72).to_pil().convert("RGB").save(HERE / f"{routine.stem}{suffix}.png", optimize=True)
+            page.render(scale=100 / 72).to_pil().convert("RGB").save(previews / f"{routine.stem}{suffix}.png", optimize=True)
         doc.close()
     return 0
 
