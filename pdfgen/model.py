@@ -56,6 +56,9 @@ class Item:
     source_note: str | None = None
     region: str | None = None
     equipment: str | None = None
+    url: str | None = None  # a link to more (a video, a leaflet), printed with a QR code
+    illustration: Any = None  # pdfgen.figures.Illustration for exercises, once drawn from data
+    icon: str | None = None  # a method's icon name, drawn by pdfgen.figures
 
     @property
     def is_ice(self) -> bool:
@@ -121,11 +124,6 @@ class Library:
 # ---------------------------------------------------------------- building from YAML
 
 
-def _top(doc: Any, file: str, key: str, problems: Problems) -> Reader:
-    reader = Reader(doc, file, "", problems)
-    return reader
-
-
 def _dosage(r: Reader) -> Dosage:
     d = Dosage(
         minutes=r.number_range("minutes", 1, 120),
@@ -140,7 +138,7 @@ def _dosage(r: Reader) -> Dosage:
     return d
 
 
-def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str]) -> Item | None:
+def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str], folder: Path) -> Item | None:
     item_id = r.text("id", required=True)
     if item_id and not ID_RE.match(item_id):
         r.problem("id", f"'{item_id}' is not a plain id (lower-case letters, digits and dashes are allowed)")
@@ -169,16 +167,51 @@ def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str]) -
         source_note=r.text("source_note"),
         region=region,
         equipment=r.text("equipment", max_len=60) if kind == "exercise" else None,
+        url=_url(r),
+        illustration=_illustration(r, folder),
+        icon=_icon(r),
     )
     r.finish()
     return item if item_id else None
 
 
-def _items(doc_reader: Reader, key: str, kind: str, sources: dict[str, Source], regions: set[str]) -> dict[str, Item]:
+def _url(r: Reader) -> str | None:
+    url = r.text("url", max_len=300)
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        r.problem("url", f"'{url}' is not a web address (http:// or https://, no spaces)")
+        return None
+    return url
+
+
+def _illustration(r: Reader, folder: Path) -> Any:
+    """Pose data or an image, validated by the figures module (imported only when used)."""
+    if not r.has("illustration"):
+        r.raw("illustration")
+        return None
+    from pdfgen.figures import read_illustration
+
+    return read_illustration(r.child("illustration"), folder)
+
+
+def _icon(r: Reader) -> str | None:
+    name = r.text("icon")
+    if name is None:
+        return None
+    from pdfgen.figures import ICONS
+
+    if name not in ICONS:
+        r.problem("icon", f"'{name}' is not an icon{did_you_mean(name, ICONS)} (allowed: {', '.join(ICONS)})")
+        return None
+    return name
+
+
+def _items(
+    doc_reader: Reader, key: str, kind: str, sources: dict[str, Source], regions: set[str], folder: Path
+) -> dict[str, Item]:
     out: dict[str, Item] = {}
     for i, _ in doc_reader.items(key, required=True):
         child = doc_reader.child(key, i)
-        item = _item(child, kind, sources, regions)
+        item = _item(child, kind, sources, regions, folder)
         if item is None:
             continue
         if item.id in out:
@@ -212,7 +245,7 @@ def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
     return out
 
 
-def _regions(doc: Any, file: str, problems: Problems) -> tuple[dict[str, Region], Reader]:
+def _regions(doc: Any, file: str, problems: Problems) -> dict[str, Region]:
     top = Reader(doc, file, "", problems)
     out: dict[str, Region] = {}
     for i, _ in top.items("regions", required=True):
@@ -229,7 +262,7 @@ def _regions(doc: Any, file: str, problems: Problems) -> tuple[dict[str, Region]
         if rid:
             out[rid] = region
     top.finish()
-    return out, top
+    return out
 
 
 def _check_ice_note(r: Reader, key: str, lines: tuple[str, ...]) -> None:
@@ -344,12 +377,12 @@ def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
     """Validate the parsed content files together; raise one InputError listing every problem."""
     problems = Problems()
     sources = _sources(docs["sources"][1], docs["sources"][0], problems)
-    regions, regions_reader = _regions(docs["regions"][1], docs["regions"][0], problems)
+    regions = _regions(docs["regions"][1], docs["regions"][0], problems)
     region_ids = set(regions)
     mfile, mdoc = docs["methods"]
-    methods = _items(Reader(mdoc, mfile, "", problems), "methods", "method", sources, region_ids)
+    methods = _items(Reader(mdoc, mfile, "", problems), "methods", "method", sources, region_ids, folder)
     efile, edoc = docs["exercises"]
-    exercises = _items(Reader(edoc, efile, "", problems), "exercises", "exercise", sources, region_ids)
+    exercises = _items(Reader(edoc, efile, "", problems), "exercises", "exercise", sources, region_ids, folder)
     safety = _safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids)
 
     for region in regions.values():
