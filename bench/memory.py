@@ -1,0 +1,72 @@
+"""Peak memory of `kneecard batch` over a big roster (default 10,000 rows); target under 300 MB.
+
+Reports two figures: the largest single process (getrusage on the waited-for children, which
+includes the forked workers) and the peak of the whole process tree summed, sampled from /proc
+(an over-estimate: pages a forked worker shares with the parent are counted twice).
+
+    python bench/memory.py [--rows 10000] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, in KiB (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10_000)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    regions = ["front", "above", "lateral"]
+    with tempfile.TemporaryDirectory() as d:
+        roster = Path(d) / "roster.csv"
+        with roster.open("w", encoding="utf-8") as fh:
+            fh.write("name,region\n")
+            for i in range(args.rows):
+                fh.write(f"Runner {i},{regions[i % 3]}\n")
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pdfgen", "batch", str(roster), "-o", str(Path(d) / "out"), "--jobs", str(args.jobs)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stderr=subprocess.PIPE,
+        )
+        peak_tree = 0
+        while proc.poll() is None:
+            peak_tree = max(peak_tree, tree_rss_kb(proc.pid))
+            time.sleep(0.2)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        seconds = time.perf_counter() - start
+        built = len(list((Path(d) / "out").glob("*.pdf")))
+    peak_one = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(f"rows {args.rows}, jobs {args.jobs}, exit {proc.returncode}, {built} PDFs, {seconds:.0f} s")
+    print(f"peak RSS, largest single process: {peak_one / 1024:.0f} MB")
+    print(f"peak RSS, whole process tree summed: {peak_tree / 1024:.0f} MB (target < 300 MB)")
+    print(err.strip().splitlines()[-1] if err.strip() else "")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Time whole commands, several runs each, and print medians and the ratios the issue sets targets for.
+
+Not a test and not run in CI: it takes minutes. Every figure comes from this one run, on this
+machine, so the ratios compare like with like.
+
+    python bench/run.py [--runs 3] [--only one-page,500,1000,weasyprint]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PY = sys.executable
+
+
+def roster(path: Path, rows: int) -> Path:
+    """A roster of `rows` personal one-page routines, regions in turn."""
+    regions = ["front", "above", "lateral"]
+    lines = ["name,region"] + [f"Runner {i},{regions[i % 3]}" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def timed(cmd: list[str], runs: int, tmp: Path) -> float:
+    """Median wall time of `cmd`, each run in a fresh output folder."""
+    times = []
+    for _ in range(runs):
+        out = tmp / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        argv = [str(a).replace("{out}", str(out)) for a in cmd]
+        start = time.perf_counter()
+        subprocess.run(
+            argv,
+            check=False,
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", default="one-page,500,1000,weasyprint")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    kc = [PY, "-m", "pdfgen"]
+    floor = [PY, str(BENCH / "canvas_floor.py")]
+    rows: list[tuple[str, float, float, str, str]] = []  # what, kneecard, baseline, baseline name, target
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if "one-page" in only:
+            a = timed([*kc, "build", "--region", "front", "--name", "Sam", "-o", "{out}/sam.pdf"], args.runs, tmp)
+            b = timed([*floor, "-o", "{out}/floor.pdf"], args.runs, tmp)
+            rows.append(("one-page build", a, b, "canvas floor, 1 page", "<= 1.3"))
+        if "500" in only:
+            r = roster(tmp / "r500.csv", 500)
+            b = timed([*floor, "--pages", "500", "-o", "{out}/floor.pdf"], args.runs, tmp)
+            a = timed([*kc, "batch", r, "-o", "{out}", "--jobs", "1"], args.runs, tmp)
+            rows.append(("500 one-page routines, batch --jobs 1 (cards pending)", a, b, "canvas floor, 500 pages", "<= 1.3"))
+        if "1000" in only:
+            r = roster(tmp / "r1000.csv", 1000)
+            b = timed([*floor, "--pages", "1000", "-o", "{out}/floor.pdf"], args.runs, tmp)
+            a = timed([*kc, "batch", r, "-o", "{out}", "--jobs", "2"], args.runs, tmp)
+            rows.append(("1,000 routines, batch --jobs 2", a, b, "canvas floor, 1,000 pages, 1 process", "<= 0.6"))
+        if "weasyprint" in only:
+            try:
+                import weasyprint  # noqa: F401
+            except Exception as exc:  # optional: needs pango
+                print(f"(weasyprint skipped: {exc})", file=sys.stderr)
+            else:
+                a = timed([*kc, "build", "--region", "front", "--name", "Sam", "-o", "{out}/sam.pdf"], args.runs, tmp)
+                b = timed([PY, str(BENCH / "weasy_page.py"), "-o", "{out}/weasy.pdf"], args.runs, tmp)
+                rows.append(("one-page build", a, b, "Jinja2 + WeasyPrint, 1 page", "(none)"))
+    print(f"{args.runs} runs each, medians; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    print("| what | kneecard s | baseline | baseline s | ratio | target |")
+    print("|---|---:|---|---:|---:|---|")
+    for what, a, b, base, target in rows:
+        print(f"| {what} | {a:.2f} | {base} | {b:.2f} | {a / b:.2f}x | {target} |")
+
+
+if __name__ == "__main__":
+    main()
