@@ -147,10 +147,11 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--name", help="Who the routine is for; printed at the top.")
 @click.option("--club", "club_name", help="Club name, for club handouts.")
 @click.option("--logo", type=click.Path(path_type=Path), help="Club logo, PNG or JPG.")
-@click.option("--url", help="Club web address (printed, and as a QR code where the layout shows one).")
+@click.option("--url", help="Web address printed with a QR code: the club's with --club, else the routine's own.")
 @click.option("--ice-minutes", type=int, help="Minutes of ice per application (5–20; at most 10 on the outside of the knee).")
 @click.option("--notes", help="Free notes printed on the routine, e.g. from your physio.")
 @click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
+@click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
 @data_option
 @layouts_option
 @handled
@@ -199,10 +200,12 @@ def _routine_options(
     club_name: str | None = None, logo: Path | None = None, url: str | None = None, **opts: Any
 ) -> dict[str, Any]:
     options = {k: v for k, v in opts.items() if v is not None}
-    if club_name or logo or url:
+    if club_name or logo:
         options["club"] = {"name": club_name, "logo": str(logo) if logo else None, "url": url}
         if not club_name:
-            raise InputError(_problem("--club", "is missing: --logo and --url belong to a club (add --club NAME)"))
+            raise InputError(_problem("--club", "is missing: --logo belongs to a club (add --club NAME)"))
+    elif url:
+        options["url"] = url  # no club: a link for the routine itself
     return options
 
 

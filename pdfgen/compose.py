@@ -13,7 +13,7 @@ from markupsafe import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from pdfgen import fonts
 from pdfgen.errors import InputError, Problem
@@ -169,6 +169,8 @@ class Composer:
                 parts.append(self.para(" ".join(esc(s) for s in item.steps), "step"))
             elif part == "cautions":
                 parts += [self.para(esc(c), "caution") for c in item.cautions]
+            elif part == "link" and item.url:
+                parts.append(self.link_band(item.url, self.text("link_heading", url=item.url)))
         if item.is_ice:
             parts.append(self.ice_box())
         return parts
@@ -297,6 +299,81 @@ class Composer:
         content = [self.para(self.text("notes_heading"), "box_title"), self.para(esc(self.routine.notes), "box_body")]
         return [self.boxed("notes", content)]
 
+    def link_band(self, url: str, heading: str) -> Table:
+        """A QR code big enough to scan from paper, with the address printed for those who type."""
+        size = QR_MM * MM
+        text = [self.para(heading, "box_title"), self.para(esc(url), "small")]
+        band = Table([[qr_drawing(url, size), text]], colWidths=[size + 3 * MM, None], hAlign="LEFT")
+        band.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        band.spaceAfter = 4 * self.scale
+        return band
+
+    def slot_link(self) -> list[Flowable]:
+        if not self.routine.url:
+            return []
+        return [self.link_band(self.routine.url, self.text("link_heading", url=self.routine.url))]
+
+    def slot_tracker(self) -> list[Flowable]:
+        """Two weeks on paper: a box a day for each exercise (L and R where it is done per side),
+        a pain score 0–10 a day, and a line for notes."""
+        exercises = list(self.routine.exercises)
+        if not exercises:
+            return []
+        days = 14
+        label_w = 46 * MM
+        body = self.st["small"]
+        cell_h = max(5.2 * MM, body.leading + 2)
+        head = [self.para(self.text("tracker_day"), "small")] + [
+            Paragraph(str(d), ParagraphStyle("day", parent=body, alignment=TA_CENTER)) for d in range(1, days + 1)
+        ]
+        rows: list[list[Any]] = [head]
+        for x in exercises:
+            label = esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else "")  # never split from the name
+            rows.append([self.para(label, "small")] + [_Boxes(2 if x.dosage.per_side else 1, cell_h) for _ in range(days)])
+        rows.append([self.para(self.text("tracker_pain"), "small")] + [Spacer(1, cell_h - _Boxes.PADDING)] * days)
+        grid = Table(rows, colWidths=[label_w] + [None] * days)  # rows grow with their labels: nothing overprints
+        grey = colors.HexColor("#9a9a9a")
+        grid.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, grey),
+                    ("LINEBEFORE", (1, 0), (-1, -1), 0.4, grey),
+                    ("LINEBEFORE", (8, 0), (8, -1), 1.2, colors.HexColor(self.layout.accent)),  # week 2 starts
+                ]
+            )
+        )
+        notes = Table([[self.para(self.text("tracker_notes"), "small"), ""]], colWidths=[label_w, None], rowHeights=[cell_h])
+        notes.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("LINEBELOW", (1, 0), (1, 0), 0.4, grey),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        notes.spaceAfter = 6 * self.scale
+        return [self.para(self.text("tracker_heading"), "box_title"), grid, notes]
+
     def slot_red_flags(self) -> list[Flowable]:
         s = self.library.safety
         items = [esc(f) for f in s.red_flags]
@@ -345,6 +422,29 @@ class Composer:
         return [self.para(self.text("sources_heading"), "small"), self.para("; ".join(refs) + ".", "small")]
 
 
+class _Boxes(Flowable):
+    """Tick boxes for one day of the tracker: one, or two side by side (left and right)."""
+
+    PADDING = 2.4  # the table cell's top and bottom padding, which make up the row height
+
+    def __init__(self, count: int, row_height: float) -> None:
+        super().__init__()
+        self.count, self.size, self.row_height = count, 3.4 * MM, row_height
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width = self.count * self.size + (self.count - 1) * 0.8 * MM
+        self.height = self.row_height - self.PADDING
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(colors.HexColor("#555555"))
+        c.setLineWidth(0.6)
+        y = (self.height - self.size) / 2
+        for i in range(self.count):
+            c.rect(i * (self.size + 0.8 * MM), y, self.size, self.size, stroke=1, fill=0)
+
+
 def qr_drawing(url: str, size: float) -> Flowable:
     """A QR code for `url` as a vector drawing, with its quiet zone, `size` points square."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -357,12 +457,19 @@ def qr_drawing(url: str, size: float) -> Flowable:
     return drawing
 
 
-def compose(routine: Routine, library: Library, layout: Layout, scale: float = 1.0) -> PagePlan:
+def compose(routine: Routine, library: Library, layout: Layout, scale: float = 1.0, optional: bool = True) -> PagePlan:
+    """The page plan at one scale; `optional=False` leaves out the layout's optional slots
+    (those the routine does not insist on)."""
     c = Composer(routine, library, layout, scale)
+    skip = set() if optional else set(layout.optional)
+    if routine.tracker is False:
+        skip.add("tracker")
+    elif routine.tracker:
+        skip.discard("tracker")
     areas: dict[str, list[Flowable]] = {}
     for area in ("top", "columns", "bottom"):
         c.narrow = area == "columns" and layout.columns > 1
-        areas[area] = [f for name in layout.slots.get(area, ()) for f in c.slot(name)]
+        areas[area] = [f for name in layout.slots.get(area, ()) if name not in skip for f in c.slot(name)]
     names = ", ".join(library.regions[r].name.lower() for r in routine.regions)
     return PagePlan(
         top=areas["top"],

@@ -35,11 +35,13 @@ SLOTS = (
     "red_flags",
     "disclaimer",
     "sources",
+    "link",
+    "tracker",
 )
 AREAS = ("top", "columns", "bottom")
 STYLE_ROLES = ("title", "subtitle", "body", "h2", "h3", "dose", "step", "caution", "box_title", "box_body", "small", "footer")
 BOXES = ("ice", "red_flags", "notes", "pain")
-ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions")
+ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions", "link")
 TEXTS = (
     "doc_title",
     "title",
@@ -54,6 +56,11 @@ TEXTS = (
     "club_heading",
     "card_tag",
     "back_title",
+    "link_heading",
+    "tracker_heading",
+    "tracker_day",
+    "tracker_pain",
+    "tracker_notes",
     "dosage",
     "equipment",
     "ice_region",
@@ -121,6 +128,7 @@ class Layout:
     text_lines: dict[str, tuple[str | None, int | None]]  # where each text came from, for errors
     cards: Cards | None = None  # set for card layouts: one item per card, imposed on sheets
     qr: bool = False  # print web addresses as QR codes too (club band)
+    optional: frozenset[str] = frozenset()  # slots written "name?": dropped when the page is too full
 
     def render_text(self, key: str, context: dict[str, Any]) -> str:
         """Render one text template to ReportLab paragraph markup; template errors become input errors."""
@@ -343,6 +351,7 @@ def build_layout(doc: Any, path: Path) -> Layout:
                 br.problem(name, "is missing (every layout needs the boxes " + ", ".join(BOXES) + ")")
 
     slots: dict[str, tuple[str, ...]] = {}
+    optional: set[str] = set()
     if top.mapping("slots", required=True) is not None:
         sr = top.child("slots")
         for area in AREAS:
@@ -351,6 +360,10 @@ def build_layout(doc: Any, path: Path) -> Layout:
                 if name not in SLOTS:
                     sr.problem(area, f"slot '{name}' does not exist{did_you_mean(name, SLOTS)} (allowed: {', '.join(SLOTS)})")
             slots[area] = tuple(n for n in names if n in SLOTS)
+        for name in sr.text_list("optional"):  # shown only when the page fits them at full size
+            if name not in SLOTS:
+                sr.problem("optional", f"slot '{name}' does not exist{did_you_mean(name, SLOTS)} (allowed: {', '.join(SLOTS)})")
+            optional.add(name)
         sr.finish()
 
     items: dict[str, tuple[str, ...]] = {}
@@ -405,6 +418,7 @@ def build_layout(doc: Any, path: Path) -> Layout:
         text_lines=text_lines,
         cards=cards,
         qr=qr,
+        optional=frozenset(optional),
     )
 
 

@@ -190,9 +190,11 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     return buf.getvalue()
 
 
-def _attempt(routine: Routine, library: Library, layout: Layout, scale: float, measure_only: bool = False) -> bytes | None:
+def _attempt(
+    routine: Routine, library: Library, layout: Layout, scale: float, measure_only: bool = False, optional: bool = True
+) -> bytes | None:
     try:
-        return _build(compose(routine, library, layout, scale), routine, layout, measure_only)
+        return _build(compose(routine, library, layout, scale, optional), routine, layout, measure_only)
     except _Overflow:
         return None
 
@@ -207,24 +209,19 @@ def _scales(layout: Layout) -> list[float]:
     return sorted(set(out + [1.0, round(low, 4)]), reverse=True)
 
 
-def render(routine: Routine, library: Library, layout: Layout) -> bytes:
-    """The PDF at the largest scale that fits: grown up to the layout's max_scale to fill the
-    page, shrunk down to its minimum body size when the content is long."""
-    if layout.cards is not None:
-        from pdfgen.impose import render_cards
-
-        return render_cards(routine, library, layout, page_size(routine, layout))
-    scales = _scales(layout)
+def _search(routine: Routine, library: Library, layout: Layout, scales: list[float], optional: bool) -> bytes | None:
+    """The PDF at the largest of `scales` (largest first) that fits; None if none does."""
     results: dict[float, bytes | None] = {}
 
     def fits(i: int) -> bool:
         if scales[i] not in results:
-            results[scales[i]] = _attempt(routine, library, layout, scales[i], measure_only=True)
+            results[scales[i]] = _attempt(routine, library, layout, scales[i], True, optional)
         return results[scales[i]] is not None
 
-    # Fitting is monotone in scale: binary search for the first (largest) scale that fits.
+    # Fitting is monotone in scale: binary search for the first (largest) scale that fits,
+    # starting at full size, the usual answer.
     lo, hi, found = 0, len(scales) - 1, None
-    start = scales.index(1.0)
+    start = scales.index(1.0) if 1.0 in scales else 0
     if fits(start):
         found, hi = start, start - 1
     else:
@@ -235,11 +232,31 @@ def render(routine: Routine, library: Library, layout: Layout) -> bytes:
             found, hi = mid, mid - 1
         else:
             lo = mid + 1
-    if found is not None:
-        for scale in scales[found:]:  # measured fit is confirmed by the real layout
-            pdf = results.get(scale) or _attempt(routine, library, layout, scale)
-            if pdf:
-                return pdf
+    if found is None:
+        return None
+    for scale in scales[found:]:  # measured fit is confirmed by the real layout
+        pdf = results.get(scale) or _attempt(routine, library, layout, scale, False, optional)
+        if pdf:
+            return pdf
+    return None
+
+
+def render(routine: Routine, library: Library, layout: Layout) -> bytes:
+    """The PDF at the largest scale that fits: grown up to the layout's max_scale to fill the
+    page, shrunk down to its minimum body size when the content is long."""
+    if layout.cards is not None:
+        from pdfgen.impose import render_cards
+
+        return render_cards(routine, library, layout, page_size(routine, layout))
+    scales = _scales(layout)
+    if layout.optional and routine.tracker is not False:
+        # optional slots (the tracker) only at full size or larger: they never shrink the routine
+        pdf = _search(routine, library, layout, [s for s in scales if s >= 1.0], optional=True)
+        if pdf is not None:
+            return pdf
+    pdf = _search(routine, library, layout, scales, optional=False)
+    if pdf is not None:
+        return pdf
     pages = "1 page" if layout.max_pages == 1 else f"{layout.max_pages} pages"
     raise InputError(
         Problem(

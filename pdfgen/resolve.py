@@ -16,7 +16,21 @@ from pdfgen.errors import Problems
 from pdfgen.model import Item, Library
 from pdfgen.schema import LocDict, Reader, did_you_mean
 
-ROUTINE_FIELDS = ("name", "region", "methods", "exercises", "layout", "paper", "ice_minutes", "notes", "club", "backs")
+ROUTINE_FIELDS = (
+    "name",
+    "region",
+    "methods",
+    "exercises",
+    "layout",
+    "paper",
+    "ice_minutes",
+    "notes",
+    "club",
+    "backs",
+    "url",
+    "tracker",
+)
+URL_RE = re.compile(r"^https?://\S+$")
 CLUB_FIELDS = ("name", "logo", "url")
 PAPERS = ("a4", "letter")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -44,6 +58,8 @@ class Routine:
     notes: str | None = None
     club: Club | None = None
     backs: bool = False  # card layouts: print a back sheet for each front sheet
+    url: str | None = None  # a link for this routine (e.g. the physio's video), printed with a QR code
+    tracker: bool | None = None  # the two-week paper tracker: on, off, or None = when it fits
 
     @property
     def has_ice(self) -> bool:
@@ -256,16 +272,16 @@ def resolve(
         else:
             cr = Reader(club_value, file, "club", problems) if club_origin == "file" else None
             cname = _text(src, "club", club_value.get("name"), club_origin, LIMITS["club.name"])
-            url = club_value.get("url")
-            if url is not None and (
-                not isinstance(url, str) or not re.match(r"^https?://\S+$", url) or len(url) > LIMITS["club.url"]
+            club_url = club_value.get("url")
+            if club_url is not None and (
+                not isinstance(club_url, str) or not URL_RE.match(club_url) or len(club_url) > LIMITS["club.url"]
             ):
                 src.problem(
                     "club" if club_origin == "file" else "url",
                     club_origin,
-                    f"url '{url}' is not a web address (http:// or https://, no spaces)",
+                    f"url '{club_url}' is not a web address (http:// or https://, no spaces)",
                 )
-                url = None
+                club_url = None
             logo = club_value.get("logo")
             logo_path = None
             if logo is not None:
@@ -289,12 +305,24 @@ def resolve(
                     cr.raw(k)
                 cr.finish()
             if cname:
-                club = Club(name=cname, logo=logo_path, url=url)
+                club = Club(name=cname, logo=logo_path, url=club_url)
 
     backs, origin = src.get("backs")
     if backs is not None and not isinstance(backs, bool):
         src.problem("backs", origin, f"is '{backs}' (true or false is allowed)")
         backs = False
+    tracker, origin = src.get("tracker")
+    if tracker is not None and not isinstance(tracker, bool):
+        src.problem("tracker", origin, f"is '{tracker}' (true or false is allowed)")
+        tracker = None
+    url, origin = src.get("url")
+    if url is not None and (not isinstance(url, str) or not URL_RE.match(url) or len(url) > LIMITS["club.url"]):
+        src.problem(
+            "url",
+            origin,
+            f"'{url}' is not a web address (http:// or https://, no spaces, at most {LIMITS['club.url']} characters)",
+        )
+        url = None
     for key in ROUTINE_FIELDS:
         reader.used.add(key)
     reader.finish()
@@ -312,4 +340,6 @@ def resolve(
         notes=notes,
         club=club,
         backs=bool(backs),
+        url=url,
+        tracker=tracker,
     )
