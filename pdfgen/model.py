@@ -232,10 +232,8 @@ def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
             title=r.text("title", required=True) or "",
             org=r.text("org", required=True) or "",
             year=r.integer("year", lo=1900, hi=2100),
-            url=r.text("url"),
+            url=_url(r),
         )
-        if src.url and not src.url.startswith(("https://", "http://")):
-            r.problem("url", f"'{src.url}' is not a web address (http:// or https:// allowed)")
         r.finish()
         if sid:
             if sid in out:
