@@ -37,6 +37,7 @@ class PagePlan:
     title: str
     subject: str
     author: str
+    room: float | None = None  # set by render's measuring: available / needed column height
 
 
 def esc(text: str) -> str:
@@ -101,7 +102,7 @@ class Composer:
         return self.layout.render_text(key, {**self.ctx, **extra})
 
     def para(self, markup: str, style: str) -> Paragraph:
-        return Paragraph(markup, self.st[style])
+        return Para(markup, self.st[style])
 
     # ------------------------------------------------------------ building blocks
 
@@ -143,7 +144,7 @@ class Composer:
             bulletIndent=base.leftIndent,
             bulletColor=colors.HexColor(self.layout.accent),
         )
-        return [Paragraph(line, item_style, bulletText=f"{i}." if numbered else "•") for i, line in enumerate(lines, 1)]
+        return [Para(line, item_style, bulletText=f"{i}." if numbered else "•") for i, line in enumerate(lines, 1)]
 
     def dosage(self, item: Item) -> str:
         d = asdict(item.dosage)
@@ -335,7 +336,7 @@ class Composer:
         body = self.st["small"]
         cell_h = max(5.2 * MM, body.leading + 2)
         head = [self.para(self.text("tracker_day"), "small")] + [
-            Paragraph(str(d), ParagraphStyle("day", parent=body, alignment=TA_CENTER)) for d in range(1, days + 1)
+            Para(str(d), ParagraphStyle("day", parent=body, alignment=TA_CENTER)) for d in range(1, days + 1)
         ]
         rows: list[list[Any]] = [head]
         for x in exercises:
@@ -420,6 +421,24 @@ class Composer:
             year = f" {src.year}" if src.year else ""
             refs.append(f"{esc(src.org)}{year}: <i>{esc(src.title)}</i>")
         return [self.para(self.text("sources_heading"), "small"), self.para("; ".join(refs) + ".", "small")]
+
+
+class Para(Paragraph):
+    """A Paragraph that remembers its line breaks per width.
+
+    Platypus, KeepTogether and the fit loop's measuring wrap the same paragraph several
+    times at the same width, and breaking lines is most of the cost of a page."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        memo = self.__dict__.setdefault("_kc_wraps", {})
+        hit = memo.get(availWidth)
+        if hit is not None:
+            self.width, self.height, self.blPara, self._wrapWidths = hit
+            return self.width, self.height
+        result = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):
+            memo[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
+        return result
 
 
 class _Boxes(Flowable):

@@ -185,8 +185,7 @@ def _url(r: Reader) -> str | None:
 
 def _illustration(r: Reader, folder: Path) -> Any:
     """Pose data or an image, validated by the figures module (imported only when used)."""
-    if not r.has("illustration"):
-        r.raw("illustration")
+    if r.mapping("illustration") is None:  # absent, or not a mapping (reported)
         return None
     from pdfgen.figures import read_illustration
 

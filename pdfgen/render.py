@@ -22,7 +22,8 @@ from pdfgen.model import Library
 from pdfgen.resolve import Routine
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
-SCALE_STEP = 0.02
+SCALE_STEP = 0.02  # shrinking: fine steps, so text is no smaller than it must be
+GROW_STEP = 0.05  # growing: coarse steps, cheaper to search
 
 
 class _Overflow(Exception):
@@ -138,6 +139,7 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
         if balanced is None:
             raise _Overflow
         col_h = min(avail, balanced + 6)
+        plan.room = avail / max(balanced, 1.0)
         if measure_only:
             return b""
 
@@ -190,33 +192,35 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     return buf.getvalue()
 
 
-def _attempt(
-    routine: Routine, library: Library, layout: Layout, scale: float, measure_only: bool = False, optional: bool = True
-) -> bytes | None:
-    try:
-        return _build(compose(routine, library, layout, scale, optional), routine, layout, measure_only)
-    except _Overflow:
-        return None
-
-
 def _scales(layout: Layout) -> list[float]:
-    """Candidate scales, largest first: from the layout's max_scale down to its minimum body size."""
+    """Candidate scales, largest first: growing in coarse steps up to the layout's max_scale
+    (filling a page needs no precision), shrinking in fine steps down to its minimum body size."""
     low = layout.min_body / layout.styles["body"].size
-    out, s = [], layout.max_scale
-    while s > low + 1e-9:
-        out.append(round(s, 4))
-        s -= SCALE_STEP
-    return sorted(set(out + [1.0, round(low, 4)]), reverse=True)
+    up = [round(1.0 + GROW_STEP * i, 4) for i in range(1, int((layout.max_scale - 1.0) / GROW_STEP + 1e-9) + 1)]
+    down = [round(1.0 - SCALE_STEP * i, 4) for i in range(1, int((1.0 - low) / SCALE_STEP + 1e-9) + 1)]
+    return sorted({*up, layout.max_scale, 1.0, *down, round(low, 4)} - {s for s in down if s < low}, reverse=True)
 
 
 def _search(routine: Routine, library: Library, layout: Layout, scales: list[float], optional: bool) -> bytes | None:
-    """The PDF at the largest of `scales` (largest first) that fits; None if none does."""
-    results: dict[float, bytes | None] = {}
+    """The PDF at the largest of `scales` (largest first) that fits; None if none does.
+
+    A one-page layout is measured without being built; the plan that measured as fitting is
+    then built as it is, so its line breaks are worked out once."""
+    plans: dict[float, PagePlan | None] = {}
+    built: dict[float, bytes] = {}  # layouts that cannot be measured are built while searching
 
     def fits(i: int) -> bool:
-        if scales[i] not in results:
-            results[scales[i]] = _attempt(routine, library, layout, scales[i], True, optional)
-        return results[scales[i]] is not None
+        scale = scales[i]
+        if scale not in plans:
+            plan = compose(routine, library, layout, scale, optional)
+            try:
+                pdf = _build(plan, routine, layout, measure_only=True)
+                plans[scale] = plan
+                if pdf:
+                    built[scale] = pdf
+            except _Overflow:
+                plans[scale] = None
+        return plans[scale] is not None
 
     # Fitting is monotone in scale: binary search for the first (largest) scale that fits,
     # starting at full size, the usual answer.
@@ -224,6 +228,12 @@ def _search(routine: Routine, library: Library, layout: Layout, scales: list[flo
     start = scales.index(1.0) if 1.0 in scales else 0
     if fits(start):
         found, hi = start, start - 1
+        room = plans[scales[start]].room  # type: ignore[union-attr]
+        if room is not None:
+            # text height grows about as the square of the scale: larger sizes beyond what the
+            # measured room allows cannot fit, so the search skips them
+            ceiling = scales[start] * room**0.5 * 1.02
+            lo = next((i for i in range(start) if scales[i] <= ceiling), start)
     else:
         lo = start + 1
     while lo <= hi:
@@ -234,10 +244,14 @@ def _search(routine: Routine, library: Library, layout: Layout, scales: list[flo
             lo = mid + 1
     if found is None:
         return None
-    for scale in scales[found:]:  # measured fit is confirmed by the real layout
-        pdf = results.get(scale) or _attempt(routine, library, layout, scale, False, optional)
-        if pdf:
-            return pdf
+    for i in range(found, len(scales)):  # the measured fit is confirmed by the real layout
+        if fits(i):
+            if scales[i] in built:
+                return built[scales[i]]
+            try:  # a measured plan has only been wrapped, never drawn: build it as it is
+                return _build(plans[scales[i]], routine, layout)  # type: ignore[arg-type]
+            except _Overflow:
+                continue
     return None
 
 
