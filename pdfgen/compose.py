@@ -6,7 +6,9 @@ files. `scale` shrinks every style together when render's fit loop asks for a sm
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 from markupsafe import escape
@@ -45,7 +47,31 @@ def esc(text: str) -> str:
     return str(escape(text)).replace("\n", "<br/>")
 
 
+_PARAS: OrderedDict[tuple, tuple[Layout, Para]] = OrderedDict()
+_PARAS_MAX = 4096
+
+
+def _cached_para(layout: Layout, scale: float, style: str, style_obj: ParagraphStyle, markup: str, bullet: str | None) -> Para:
+    """The same markup in the same style is the same paragraph: a roster's rows share almost all
+    their text, so each paragraph is parsed and line-broken once per process, not once a row.
+
+    The cache keys on the layout object and holds it, so a key can never meet another layout."""
+    key = (id(layout), scale, style, markup, bullet)
+    hit = _PARAS.get(key)
+    if hit is not None and hit[0] is layout:
+        _PARAS.move_to_end(key)
+        hit[1].__dict__.pop("_postponed", None)  # Platypus marks, and never clears, a para it moved on
+        return hit[1]
+    para = Para(markup, style_obj, bulletText=bullet)
+    _PARAS[key] = (layout, para)
+    if len(_PARAS) > _PARAS_MAX:
+        _PARAS.popitem(last=False)
+    return para
+
+
+@cache
 def paragraph_styles(layout: Layout, scale: float) -> dict[str, ParagraphStyle]:
+    """Styles at one scale; cached per layout object, like the paragraphs made with them."""
     faces = fonts.register()
     out: dict[str, ParagraphStyle] = {}
     for name, s in layout.styles.items():
@@ -101,8 +127,8 @@ class Composer:
     def text(self, key: str, **extra: Any) -> str:
         return self.layout.render_text(key, {**self.ctx, **extra})
 
-    def para(self, markup: str, style: str) -> Paragraph:
-        return Para(markup, self.st[style])
+    def para(self, markup: str, style: str, bullet: str | None = None) -> Paragraph:
+        return _cached_para(self.layout, self.scale, style, self.st[style], markup, bullet)
 
     # ------------------------------------------------------------ building blocks
 
@@ -135,16 +161,17 @@ class Composer:
 
     def bullets(self, lines: list[str], style: str, numbered: bool = False) -> list[Flowable]:
         """Hanging-indent list items; plain Paragraphs so they split and balance in columns."""
-        base = self.st[style]
-        hang = base.fontSize * (1.5 if numbered else 1.1)
-        item_style = ParagraphStyle(
-            f"{style}-item",
-            parent=base,
-            leftIndent=base.leftIndent + hang,
-            bulletIndent=base.leftIndent,
-            bulletColor=colors.HexColor(self.layout.accent),
-        )
-        return [Para(line, item_style, bulletText=f"{i}." if numbered else "•") for i, line in enumerate(lines, 1)]
+        name = f"{style}-{'numbered' if numbered else 'bullet'}"
+        if name not in self.st:
+            base = self.st[style]
+            self.st[name] = ParagraphStyle(
+                name,
+                parent=base,
+                leftIndent=base.leftIndent + base.fontSize * (1.5 if numbered else 1.1),
+                bulletIndent=base.leftIndent,
+                bulletColor=colors.HexColor(self.layout.accent),
+            )
+        return [self.para(line, name, f"{i}." if numbered else "•") for i, line in enumerate(lines, 1)]
 
     def dosage(self, item: Item) -> str:
         d = asdict(item.dosage)
@@ -334,10 +361,10 @@ class Composer:
         days = 14
         label_w = 46 * MM
         body = self.st["small"]
+        if "day" not in self.st:
+            self.st["day"] = ParagraphStyle("day", parent=body, alignment=TA_CENTER)
         cell_h = max(5.2 * MM, body.leading + 2)
-        head = [self.para(self.text("tracker_day"), "small")] + [
-            Para(str(d), ParagraphStyle("day", parent=body, alignment=TA_CENTER)) for d in range(1, days + 1)
-        ]
+        head = [self.para(self.text("tracker_day"), "small")] + [self.para(str(d), "day") for d in range(1, days + 1)]
         rows: list[list[Any]] = [head]
         for x in exercises:
             label = esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else "")  # never split from the name

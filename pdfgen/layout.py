@@ -103,7 +103,7 @@ class Cards:
     mark_offset: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: caches key on the layout object
 class Layout:
     """One page template, after `extends:` and validation."""
 

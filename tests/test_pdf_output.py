@@ -138,3 +138,22 @@ def test_long_notes_shrink_text_but_stay_on_one_page(build):
     pdf = build("--region", "lateral", "--notes", notes)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     assert " ".join(notes.split()) in text(pdf)
+
+
+def test_warm_process_gives_the_same_bytes_as_a_cold_one(build, tmp_path):
+    """Paragraphs are cached per process: a build after many others must not differ by a byte."""
+    import subprocess
+    import sys
+
+    args = ["--layout", "handout", "--club", "Harriers", "--name", "Kim"]
+    for other in (
+        ["--region", "lateral"],
+        ["--layout", "large-print", "--region", "front"],
+        ["--layout", "cards", "--region", "all"],
+    ):
+        build(*other, name="other.pdf")
+    warm = build(*args, name="warm.pdf")
+    again = build(*args, name="again.pdf")
+    cold = tmp_path / "cold.pdf"
+    subprocess.run([sys.executable, "-m", "pdfgen", "build", *args, "-o", str(cold)], check=True, capture_output=True)
+    assert warm == again == cold.read_bytes()
