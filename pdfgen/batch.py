@@ -24,12 +24,14 @@ from typing import Any
 
 from pdfgen.errors import InputError, KneecardError, OutputError, Problem
 from pdfgen.load import read_text, read_yaml
+from pdfgen.resolve import ROUTINE_FIELDS
 from pdfgen.schema import LocDict, LocList, did_you_mean, line_of, type_name
 
 DEFAULT_TEMPLATE = "{name}-{region}.pdf"
 TEMPLATE_FIELDS = ("name", "region", "club", "layout", "paper", "row")
-ROUTINE_FIELDS = ("name", "region", "methods", "exercises", "layout", "paper", "ice_minutes", "notes", "club")
 LIST_FIELDS = ("region", "methods", "exercises")
+BOOL_FIELDS = ("backs", "tracker")
+BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CLUB_COLUMNS = {"club_name": "name", "club_url": "url", "club_logo": "logo"}
 CSV_COLUMNS = (*ROUTINE_FIELDS, *CLUB_COLUMNS)
 SPEC_KEYS = ("layout", "paper", "defaults", "items", "output")
@@ -127,11 +129,13 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _csv_value(key: str, cell: str) -> Any:
-    """A cell as the routine field expects it: `;` lists, whole numbers, plain text."""
+    """A cell as the routine field expects it: `;` lists, whole numbers, yes/no, plain text."""
     if key in LIST_FIELDS:
         return [v.strip() for v in cell.split(";") if v.strip()]
     if key == "ice_minutes" and re.fullmatch(r"[+-]?\d+", cell):
         return int(cell)
+    if key in BOOL_FIELDS and cell.strip().lower() in BOOLS:
+        return BOOLS[cell.strip().lower()]
     return cell
 
 
