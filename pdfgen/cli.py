@@ -301,3 +301,53 @@ def batch(
         click.echo(f"wrote {combine}", err=True)
     if result.failed:
         sys.exit(2)
+
+
+# ------------------------------------------------------------------ figure
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="A .pdf or .png file. [default: ID.pdf]")
+@click.option(
+    "--size", "size_mm", type=click.FloatRange(15, 400), default=80, show_default=True, help="Width in mm (height 3/4 of it)."
+)
+@click.option("--accent", default="#1f5f73", show_default=True, help="Colour of the moving limb and the arrow.")
+@data_option
+@handled
+def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, data_dir: Path | None) -> None:
+    """Draw one exercise's illustration on its own, to tune a pose in data/exercises.yaml."""
+    from reportlab.lib import colors
+
+    from pdfgen import figures
+    from pdfgen.load import load_library
+    from pdfgen.schema import did_you_mean
+    from pdfgen.write import write_atomic
+
+    lib = load_library(data_dir)
+    item = lib.exercises.get(exercise_id)
+    if item is None:
+        hint = did_you_mean(exercise_id, list(lib.exercises))
+        raise InputError(_problem("EXERCISE_ID", f"'{exercise_id}' is not an exercise{hint} (see: kneecard list exercises)"))
+    if item.illustration is None:
+        raise InputError(
+            _problem("EXERCISE_ID", f"'{exercise_id}' has no illustration (add illustration: to it in exercises.yaml)")
+        )
+    try:
+        colors.toColor(accent)
+    except ValueError:
+        raise InputError(_problem("--accent", f"'{accent}' is not a colour (a name or #rrggbb is allowed)")) from None
+    target = output or Path(f"{exercise_id}.pdf")
+    kind = target.suffix.lower()
+    if kind not in (".pdf", ".png"):
+        raise InputError(_problem("-o", f"'{target}' ends in '{kind or '(nothing)'}' (.pdf or .png is allowed)"))
+    width = size_mm * 72 / 25.4
+    height = width * 3 / 4
+    data = figures.figure_pdf(item.illustration, width, height, accent, title=item.name)
+    if kind == ".png":
+        try:
+            data = figures.figure_png(data, figures.draw_figure(item.illustration, width, height, accent))
+        except figures.NoPngRenderer as exc:
+            raise InputError(_problem("-o", str(exc))) from None
+    write_atomic(target, data)
+    click.echo(f"wrote {target} ({item.name}, {size_mm:g} mm wide)", err=True)
