@@ -822,10 +822,20 @@ def _shapes(marks: list[_Mark], scale: float, dx: float, dy: float) -> Group:
     return g
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    """An empty Drawing that names the embedded body font: ReportLab's renderer sets a font on
+    entry, and its default (Helvetica) would be referenced in the PDF without being embedded."""
+    from pdfgen.fonts import register
+
+    d = Drawing(width, height)
+    d.initialFontName = register()["regular"]
+    return d
+
+
 def draw_figure(illustration: Illustration, width: float, height: float, accent: str = "#1f5f73") -> Drawing:
     """The illustration as a vector drawing of exactly width x height points, the figure centred
     and scaled to fit inside a small padding whatever the pose (proportions kept)."""
-    d = Drawing(width, height)
+    d = _drawing(width, height)
     pad = max(1.5, 0.04 * min(width, height))
     if illustration.image is not None:
         from reportlab.lib.utils import ImageReader
@@ -956,7 +966,7 @@ def draw_icon(name: str, size: float, accent: str = "#1f5f73") -> Drawing:
     if name not in ICON_DRAWERS:
         raise ValueError(f"unknown icon {name!r} (known: {', '.join(ICONS)})")
     marks = ICON_DRAWERS[name](accent)
-    d = Drawing(size, size)
+    d = _drawing(size, size)
     x0, y0, x1, y1 = _extent(marks)
     pad = 0.06 * size
     scale = min((size - 2 * pad) / (x1 - x0), (size - 2 * pad) / (y1 - y0))
@@ -983,7 +993,9 @@ def figure_pdf(illustration: Illustration, width: float, height: float, accent: 
     from pdfgen import __version__
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=(width, height), invariant=1)
+    from pdfgen.fonts import register
+
+    canvas = Canvas(buf, pagesize=(width, height), invariant=1, initialFontName=register()["regular"])
     canvas.setTitle(title or "kneecard figure")
     canvas.setAuthor("kneecard")
     canvas.setSubject("Exercise illustration")

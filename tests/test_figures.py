@@ -141,6 +141,20 @@ def test_start_pose_is_fainter_than_end_pose():
     assert ghost > body + 40
 
 
+def test_figures_reference_no_unembedded_font():
+    """ReportLab's renderer sets a font on entry; it must be the embedded one, not bare Helvetica."""
+    buf = io.BytesIO()
+    c = Canvas(buf, initialFontName=figures.draw_icon("walk", 20).initialFontName)
+    renderPDF.draw(figures.draw_figure(LIB.exercises["clamshell"].illustration, 100, 80), c, 0, 0)
+    renderPDF.draw(figures.draw_icon("hands", 20), c, 0, 100)
+    c.showPage()
+    c.save()
+    fonts = {str(f["/BaseFont"]) for f in PdfReader(io.BytesIO(buf.getvalue())).pages[0]["/Resources"]["/Font"].values()}
+    assert not any("Helvetica" in f for f in fonts), fonts
+    pdf = figures.figure_pdf(LIB.exercises["clamshell"].illustration, 100, 80)
+    assert b"Helvetica" not in pdf
+
+
 def test_same_figure_same_bytes():
     ill = LIB.exercises["wall-sit"].illustration
     assert figures.figure_pdf(ill, 100, 75) == figures.figure_pdf(ill, 100, 75)
