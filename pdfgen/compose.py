@@ -123,6 +123,7 @@ class Composer:
         self.scale = scale
         self.ctx = base_context(routine, library)
         self.narrow = False  # set while composing for a narrow column or a card
+        self.skip: set[str] = set()  # item parts left out this time (optional extras that did not fit)
 
     def text(self, key: str, **extra: Any) -> str:
         return self.layout.render_text(key, {**self.ctx, **extra})
@@ -182,8 +183,14 @@ class Composer:
     def item_parts(self, item: Item) -> list[Flowable]:
         """The name and the parts the layout shows of one method or exercise (ice brings its note)."""
         parts: list[Flowable] = [self.para(esc(item.name), "h3")]
+        figure: Flowable | None = None
+        link: Flowable | None = None  # below the item at full width, so the address never wraps beside a figure
         for part in self.layout.items[item.kind]:
-            if part == "dose":
+            if part in self.skip:
+                continue
+            if part == "figure":
+                figure = self.figure(item)
+            elif part == "dose":
                 dose = self.dosage(item)
                 if dose:
                     parts.append(self.para(dose, "dose"))
@@ -198,10 +205,45 @@ class Composer:
             elif part == "cautions":
                 parts += [self.para(esc(c), "caution") for c in item.cautions]
             elif part == "link" and item.url:
-                parts.append(self.link_band(item.url, self.text("link_heading", url=item.url)))
+                link = self.link_band(item.url, self.text("link_heading", url=item.url))
+        if figure is not None:
+            parts = self.with_figure(figure, parts)
+        if link is not None:
+            parts.append(link)
         if item.is_ice:
             parts.append(self.ice_box())
         return parts
+
+    def figure(self, item: Item) -> Flowable | None:
+        """The exercise's illustration or the method's icon, at the layout's figure size."""
+        from pdfgen import figures
+
+        width, height, _ = self.layout.figure
+        if item.illustration is not None:
+            return figures.figure_flowable(item.illustration, width * MM, height * MM, self.layout.accent)
+        if item.icon:
+            return figures.draw_icon(item.icon, min(width, height) * MM * 0.7, self.layout.accent)
+        return None
+
+    def with_figure(self, figure: Flowable, parts: list[Flowable]) -> list[Flowable]:
+        """Place the figure above the item (cards) or beside everything after its name."""
+        width, _, position = self.layout.figure
+        if position == "top":
+            return [parts[0], figure, Spacer(1, 2 * self.scale), *parts[1:]]
+        side = Table([[figure, parts[1:]]], colWidths=[(width + 2.5) * MM, None], hAlign="LEFT")
+        side.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return [parts[0], side]
 
     def item_block(self, item: Item, heading: list[Flowable] | None = None) -> list[Flowable]:
         """One item kept in one piece, so it never splits across columns; a section heading
@@ -503,15 +545,18 @@ def qr_drawing(url: str, size: float) -> Flowable:
     return drawing
 
 
-def compose(routine: Routine, library: Library, layout: Layout, scale: float = 1.0, optional: bool = True) -> PagePlan:
-    """The page plan at one scale; `optional=False` leaves out the layout's optional slots
-    (those the routine does not insist on)."""
-    c = Composer(routine, library, layout, scale)
-    skip = set() if optional else set(layout.optional)
+def compose(
+    routine: Routine, library: Library, layout: Layout, scale: float = 1.0, skip: frozenset[str] = frozenset()
+) -> PagePlan:
+    """The page plan at one scale, leaving out the slots and item parts named in `skip`
+    (render drops the layout's optional extras that do not fit), unless the routine insists."""
+    skip = set(skip)
     if routine.tracker is False:
         skip.add("tracker")
     elif routine.tracker:
         skip.discard("tracker")
+    c = Composer(routine, library, layout, scale)
+    c.skip = skip
     areas: dict[str, list[Flowable]] = {}
     for area in ("top", "columns", "bottom"):
         c.narrow = area == "columns" and layout.columns > 1

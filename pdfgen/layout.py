@@ -41,7 +41,7 @@ SLOTS = (
 AREAS = ("top", "columns", "bottom")
 STYLE_ROLES = ("title", "subtitle", "body", "h2", "h3", "dose", "step", "caution", "box_title", "box_body", "small", "footer")
 BOXES = ("ice", "red_flags", "notes", "pain")
-ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions", "link")
+ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions", "link", "figure")
 TEXTS = (
     "doc_title",
     "title",
@@ -128,7 +128,8 @@ class Layout:
     text_lines: dict[str, tuple[str | None, int | None]]  # where each text came from, for errors
     cards: Cards | None = None  # set for card layouts: one item per card, imposed on sheets
     qr: bool = False  # print web addresses as QR codes too (club band)
-    optional: frozenset[str] = frozenset()  # slots written "name?": dropped when the page is too full
+    optional: tuple[str, ...] = ()  # slots and item parts shown only when they fit at full size, most wanted first
+    figure: tuple[float, float, str] = (26.0, 22.0, "left")  # width mm, height mm, left|top of the item
 
     def render_text(self, key: str, context: dict[str, Any]) -> str:
         """Render one text template to ReportLab paragraph markup; template errors become input errors."""
@@ -351,7 +352,6 @@ def build_layout(doc: Any, path: Path) -> Layout:
                 br.problem(name, "is missing (every layout needs the boxes " + ", ".join(BOXES) + ")")
 
     slots: dict[str, tuple[str, ...]] = {}
-    optional: set[str] = set()
     if top.mapping("slots", required=True) is not None:
         sr = top.child("slots")
         for area in AREAS:
@@ -360,10 +360,6 @@ def build_layout(doc: Any, path: Path) -> Layout:
                 if name not in SLOTS:
                     sr.problem(area, f"slot '{name}' does not exist{did_you_mean(name, SLOTS)} (allowed: {', '.join(SLOTS)})")
             slots[area] = tuple(n for n in names if n in SLOTS)
-        for name in sr.text_list("optional"):  # shown only when the page fits them at full size
-            if name not in SLOTS:
-                sr.problem("optional", f"slot '{name}' does not exist{did_you_mean(name, SLOTS)} (allowed: {', '.join(SLOTS)})")
-            optional.add(name)
         sr.finish()
 
     items: dict[str, tuple[str, ...]] = {}
@@ -391,6 +387,15 @@ def build_layout(doc: Any, path: Path) -> Layout:
                 text_lines[key] = (file_of(tnode, key) or file, line_of(tnode, key))
         tr.finish()
 
+    optional = top.text_list("optional")  # most wanted first: the last is the first to go
+    for name in optional:
+        if name not in SLOTS and name not in ITEM_PARTS:
+            known = (*SLOTS, *ITEM_PARTS)
+            top.problem(
+                "optional",
+                f"'{name}' is neither a slot nor an item part{did_you_mean(name, known)} (allowed: {', '.join(known)})",
+            )
+    figure = _figure(top) if top.mapping("figure") is not None else (26.0, 22.0, "left")
     cards = _cards(top) if top.mapping("cards") is not None else None
     qr = top.boolean("qr")
     top.finish()
@@ -418,8 +423,27 @@ def build_layout(doc: Any, path: Path) -> Layout:
         text_lines=text_lines,
         cards=cards,
         qr=qr,
-        optional=frozenset(optional),
+        optional=optional,
+        figure=figure,
     )
+
+
+def _figure(top: Reader) -> tuple[float, float, str]:
+    """Where an item's figure goes: its box in mm, beside (left) or above (top) the item's text."""
+    r = top.child("figure")
+    size = []
+    for key, default in (("width", 26.0), ("height", 22.0)):
+        value = r.raw(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 10 <= value <= 150):
+            r.problem(key, f"is '{value}' mm (10–150 allowed)")
+            value = None
+        size.append(float(value) if value is not None else default)
+    position = r.text("position") or "left"
+    if position not in ("left", "top"):
+        r.problem("position", f"'{position}' is not a position{did_you_mean(position, ('left', 'top'))} (allowed: left, top)")
+        position = "left"
+    r.finish()
+    return size[0], size[1], position
 
 
 def _cards(top: Reader) -> Cards:

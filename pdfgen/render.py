@@ -201,7 +201,7 @@ def _scales(layout: Layout) -> list[float]:
     return sorted({*up, layout.max_scale, 1.0, *down, round(low, 4)} - {s for s in down if s < low}, reverse=True)
 
 
-def _search(routine: Routine, library: Library, layout: Layout, scales: list[float], optional: bool) -> bytes | None:
+def _search(routine: Routine, library: Library, layout: Layout, scales: list[float], skip: frozenset[str]) -> bytes | None:
     """The PDF at the largest of `scales` (largest first) that fits; None if none does.
 
     A one-page layout is measured without being built; the plan that measured as fitting is
@@ -212,7 +212,7 @@ def _search(routine: Routine, library: Library, layout: Layout, scales: list[flo
     def fits(i: int) -> bool:
         scale = scales[i]
         if scale not in plans:
-            plan = compose(routine, library, layout, scale, optional)
+            plan = compose(routine, library, layout, scale, skip)
             try:
                 pdf = _build(plan, routine, layout, measure_only=True)
                 plans[scale] = plan
@@ -263,12 +263,14 @@ def render(routine: Routine, library: Library, layout: Layout) -> bytes:
 
         return render_cards(routine, library, layout, page_size(routine, layout))
     scales = _scales(layout)
-    if layout.optional and routine.tracker is not False:
-        # optional slots (the tracker) only at full size or larger: they never shrink the routine
-        pdf = _search(routine, library, layout, [s for s in scales if s >= 1.0], optional=True)
+    # Optional extras (figures, the tracker) only at full size or larger: they never shrink
+    # the routine. The least wanted goes first until the rest fits.
+    extras = layout.optional
+    for keep in range(len(extras), 0, -1):
+        pdf = _search(routine, library, layout, [s for s in scales if s >= 1.0], frozenset(extras[keep:]))
         if pdf is not None:
             return pdf
-    pdf = _search(routine, library, layout, scales, optional=False)
+    pdf = _search(routine, library, layout, scales, frozenset(extras))
     if pdf is not None:
         return pdf
     pages = "1 page" if layout.max_pages == 1 else f"{layout.max_pages} pages"

@@ -1,4 +1,5 @@
-"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/png/NAME[-PAGE].png.
+"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/png/NAME[-PAGE].png,
+and the contact sheet of every figure (samples/figures.py).
 
 Run from the repository root:  python samples/build.py
 Needs the test extras (pypdfium2 renders the PNG previews): pip install ".[test]"
@@ -32,6 +33,8 @@ def main() -> int:
             suffix = "" if len(doc) == 1 else f"-{i + 1}"
             page.render(scale=100 / 72).to_pil().convert("RGB").save(previews / f"{routine.stem}{suffix}.png", optimize=True)
         doc.close()
+    # the contact sheet of every figure and icon (samples/figures.pdf, samples/png/figures.png)
+    subprocess.run([sys.executable, str(HERE / "figures.py")], check=True, env={"SOURCE_DATE_EPOCH": "1767225600", "PATH": ""})
     return 0
 
 
