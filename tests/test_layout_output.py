@@ -84,6 +84,15 @@ def card_rects(paper: str) -> list[tuple[float, float, float, float]]:
     return [(x0 + c * (w + gap), y_top - r * (h + gap) - h, w, h) for r in range(rows) for c in range(cols)]
 
 
+def crop_marks(page) -> list[dict]:
+    """Crop marks: short hairlines (0.3 pt), not the strokes of a figure or a rule."""
+    return [
+        ln
+        for ln in page.lines
+        if math.hypot(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"]) < 4 * MM and abs(ln.get("linewidth", 0) - 0.3) < 0.01
+    ]
+
+
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_cards_geometry_crop_marks_and_safe_areas(build, paper):
     pdf = build("--layout", "cards", "--region", "all", "--paper", paper, "--backs")
@@ -97,7 +106,7 @@ def test_cards_geometry_crop_marks_and_safe_areas(build, paper):
         for page in doc.pages:
             assert (page.width, page.height) == pytest.approx(SIZES[paper], abs=0.5)
             # crop marks: every short black line starts 1 mm outside a card corner, on its edge line
-            marks = [ln for ln in page.lines if math.hypot(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"]) < 4 * MM]
+            marks = crop_marks(page)
             assert marks
             corners = {(x + dx, y + dy) for x, y, w, h in rects for dx in (0, w) for dy in (0, h)}
             for ln in marks:
@@ -120,7 +129,7 @@ def test_cards_geometry_crop_marks_and_safe_areas(build, paper):
 def test_card_size_within_half_a_millimetre(build):
     pdf = build("--layout", "cards", "--region", "front")
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        lines = [ln for ln in doc.pages[0].lines if math.hypot(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"]) < 4 * MM]
+        lines = crop_marks(doc.pages[0])
     vertical_xs = sorted({round(ln["x0"], 1) for ln in lines if abs(ln["x0"] - ln["x1"]) < 0.01})
     # two card columns: left edge, right edge, left edge, right edge
     assert len(vertical_xs) == 4
