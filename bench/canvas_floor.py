@@ -1,10 +1,20 @@
-"""The floor: the same one-page routine written straight onto a ReportLab canvas.
+"""The floor: the same content written straight onto a ReportLab canvas.
 
 No layouts, no validation, no fit loop: read the content YAML, register the same embedded
-Noto Sans faces kneecard uses, and draw the text in two columns. Whatever kneecard costs
-above this is the price of its templates, checks and text fitting.
+Noto Sans faces kneecard uses, and draw the text. Whatever kneecard costs above this is the
+price of its templates, checks and text fitting.
 
     python bench/canvas_floor.py [--pages N] [--region front] [-o OUT.pdf]
+    python bench/canvas_floor.py --cards N [-o OUT.pdf]
+    python bench/canvas_floor.py (--pages N | --cards N) --split -o OUTDIR
+
+`--pages N`: the one-page routine (methods, the region's exercises, ice note, red flags,
+disclaimer) in two columns, N pages. `--cards N`: N pocket cards, one method or exercise each
+(all 14 items in turn, like `--layout cards --region all`), four to an A4 sheet with crop
+marks: tag, name, dose, summary, equipment, numbered steps, cautions, the ice note on the ice
+card, and in place of the pose figure a comparable number of stroked lines (~50 a card, as the
+figures draw). `--split`: one PDF per page, or per 14-card deck, in OUTDIR, like `kneecard
+batch` writes one PDF per row (each with its own font subsets); all in one process.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ import argparse
 from pathlib import Path
 
 import yaml
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
@@ -22,10 +33,19 @@ from reportlab.pdfgen.canvas import Canvas
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "pdfgen" / "fonts"
 MM = 72 / 25.4
+FACES = {"R": "NotoSans-Regular", "B": "NotoSans-Bold", "I": "NotoSans-Italic"}
+ACCENT = HexColor("#1f5f73")
 
 
 def load(name: str) -> dict:
     return yaml.load((ROOT / "data" / f"{name}.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def ice_note(ice: dict) -> list[str]:
+    return [
+        line.format(minutes=ice["default_minutes"], max_minutes=ice["max_minutes"], between_hours=ice["between_hours"])
+        for line in ice["note"]
+    ]
 
 
 def page_lines(region: str) -> list[tuple[str, str]]:
@@ -34,21 +54,12 @@ def page_lines(region: str) -> list[tuple[str, str]]:
     exercises = {x["id"]: x for x in load("exercises")["exercises"]}
     regions = {r["id"]: r for r in load("regions")["regions"]}
     safety = load("safety")
-    ice = safety["ice"]
     out: list[tuple[str, str]] = [("B", "Recovery methods")]
     for m in methods:
         out.append(("B", m["name"]))
         out += [("R", "• " + s) for s in m["steps"]]
         if m["id"] == "ice":
-            out += [
-                (
-                    "I",
-                    line.format(
-                        minutes=ice["default_minutes"], max_minutes=ice["max_minutes"], between_hours=ice["between_hours"]
-                    ),
-                )
-                for line in ice["note"]
-            ]
+            out += [("I", line) for line in ice_note(safety["ice"])]
     out.append(("B", regions[region]["name"]))
     for xid in regions[region]["exercises"]:
         x = exercises[xid]
@@ -60,35 +71,160 @@ def page_lines(region: str) -> list[tuple[str, str]]:
     return out
 
 
+def dose(d: dict) -> str:
+    def rng(v: object) -> str:
+        return "–".join(str(x) for x in v) if isinstance(v, list) else str(v)
+
+    parts = [f"{rng(d['minutes'])} min" if d.get("minutes") else ""]
+    parts.append(f"Hold {rng(d['hold_seconds'])} s" if d.get("hold_seconds") else "")
+    parts.append(f"{rng(d['sets'])} sets of {rng(d['reps'])}" if d.get("sets") and d.get("reps") else "")
+    parts.append(f"{rng(d['times'])} times" if d.get("times") else "")
+    parts.append("each side" if d.get("per_side") else "")
+    parts.append(str(d.get("how_often") or ""))
+    return ", ".join(p for p in parts if p)
+
+
+def deck() -> list[tuple[str, list[tuple[str, float, str]]]]:
+    """(tag, [(font, size, text)]) of every card: the 5 methods, then every region's exercises."""
+    safety = load("safety")
+    exercises = {x["id"]: x for x in load("exercises")["exercises"]}
+    regions = load("regions")["regions"]
+    cards = []
+    for m in load("methods")["methods"]:
+        lines = [("B", 13, m["name"]), ("R", 8.5, dose(m.get("dosage") or {})), ("R", 9.5, m["summary"])]
+        lines += [("R", 9.5, f"{i}. {s}") for i, s in enumerate(m["steps"], 1)]
+        lines += [("I", 9.5, c) for c in m.get("cautions") or []]
+        if m["id"] == "ice":
+            lines += [("I", 8.5, line) for line in ice_note(safety["ice"])]
+        cards.append(("After your run", lines))
+    for r in regions:
+        for xid in r["exercises"]:
+            x = exercises[xid]
+            lines = [("B", 13, x["name"]), ("R", 8.5, dose(x.get("dosage") or {})), ("R", 9.5, x["goal"])]
+            if x.get("equipment"):
+                lines.append(("R", 8.5, f"You need: {x['equipment']}"))
+            lines += [("R", 9.5, f"{i}. {s}") for i, s in enumerate(x["steps"], 1)]
+            lines += [("I", 9.5, c) for c in x.get("cautions") or []]
+            cards.append((r["name"], lines))
+    return cards
+
+
+def draw_page(c: Canvas, lines: list[tuple[str, str]], name: str) -> None:
+    width, height = A4
+    margin, gap, size = 15 * MM, 8 * MM, 9
+    col_w = (width - 2 * margin - gap) / 2
+    c.setFont(FACES["B"], 16)
+    c.drawString(margin, height - margin - 12, f"Knee recovery for {name}")
+    x, y = margin, height - margin - 34
+    for font, text in lines:
+        for part in simpleSplit(text, FACES[font], size, col_w):
+            if y < margin:
+                x, y = x + col_w + gap, height - margin - 34
+            c.setFont(FACES[font], size)
+            c.drawString(x, y, part)
+            y -= size * 1.3
+    c.showPage()
+
+
+CARD_W, CARD_H, CARD_GAP, PAD = 90 * MM, 125 * MM, 8 * MM, 6 * MM
+
+
+def draw_card(c: Canvas, x0: float, y0: float, tag: str, lines: list[tuple[str, float, str]]) -> None:
+    """One card with its bottom-left corner at (x0, y0): crop marks, rule, figure strokes, text."""
+    c.setStrokeColorRGB(0, 0, 0)
+    c.setLineWidth(0.3)
+    corners = ((x0, y0, -1, -1), (x0 + CARD_W, y0, 1, -1), (x0, y0 + CARD_H, -1, 1), (x0 + CARD_W, y0 + CARD_H, 1, 1))
+    for cx, cy, dx, dy in corners:
+        c.line(cx + dx * 1 * MM, cy, cx + dx * 4 * MM, cy)
+        c.line(cx, cy + dy * 1 * MM, cx, cy + dy * 4 * MM)
+    left, width = x0 + PAD, CARD_W - 2 * PAD
+    y = y0 + CARD_H - PAD
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(2)
+    c.line(left, y, left + width, y)
+    c.setFillColor(ACCENT)
+    c.setFont(FACES["B"], 10)
+    c.drawString(left, y - 14, tag)
+    c.setFillColorRGB(0.11, 0.11, 0.11)
+    c.setFont(FACES[lines[0][0]], lines[0][1])
+    c.drawString(left, y - 32, lines[0][2])
+    # the figure: ~50 stroked paths in a 78 x 34 mm box (limbs drawn twice: white halo, grey line)
+    fy = y - 36 - 34 * MM
+    c.setFillColorRGB(0.94, 0.94, 0.94)
+    c.rect(left, fy, 78 * MM, 34 * MM, stroke=0, fill=1)
+    for i in range(24):
+        for colour, w in ((1, 9.4), (0.86, 5.6)):
+            c.setStrokeColorRGB(colour, colour, colour)
+            c.setLineWidth(w)
+            p = c.beginPath()
+            p.moveTo(left + 10 + 8 * i, fy + 20 + (i * 7) % 50)
+            p.lineTo(left + 30 + 7 * i, fy + 60 - (i * 5) % 40)
+            p.lineTo(left + 40 + 6 * i, fy + 70 - (i * 3) % 30)
+            c.drawPath(p, stroke=1, fill=0)
+    c.setFillColorRGB(0.86, 0.86, 0.86)
+    c.circle(left + 24, fy + 66, 15, stroke=0, fill=1)
+    c.setFillColorRGB(0.11, 0.11, 0.11)
+    y = fy - 12
+    for font, size, text in lines[1:]:
+        for part in simpleSplit(text, FACES[font], size, width):
+            c.setFont(FACES[font], size)
+            c.drawString(left, y, part)
+            y -= size * 1.25
+        y -= 2
+
+
+def draw_cards(c: Canvas, cards: list, count: int, start: int = 0) -> None:
+    """`count` cards, four to a sheet (2 x 2, centred), taking the deck's items in turn."""
+    width, height = A4
+    x_left = (width - 2 * CARD_W - CARD_GAP) / 2
+    y_low = (height - 2 * CARD_H - CARD_GAP) / 2
+    slots = [(x_left, y_low + CARD_H + CARD_GAP), (x_left + CARD_W + CARD_GAP, y_low + CARD_H + CARD_GAP)]
+    slots += [(x_left, y_low), (x_left + CARD_W + CARD_GAP, y_low)]
+    for n in range(count):
+        tag, lines = cards[(start + n) % len(cards)]
+        draw_card(c, *slots[n % 4], tag, lines)
+        if n % 4 == 3 or n == count - 1:
+            c.showPage()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=1)
+    ap.add_argument("--cards", type=int, default=0, help="write N pocket cards instead of pages")
+    ap.add_argument("--split", action="store_true", help="one PDF per page (or per 14-card deck) in OUTDIR")
     ap.add_argument("--region", default="front")
     ap.add_argument("--name", default="Sam")
     ap.add_argument("-o", "--output", default="floor.pdf")
     args = ap.parse_args()
 
-    faces = {"R": "NotoSans-Regular", "B": "NotoSans-Bold", "I": "NotoSans-Italic"}
-    for name in faces.values():
+    for name in FACES.values():
         pdfmetrics.registerFont(TTFont(name, str(FONTS / f"{name}.ttf")))
+    out = Path(args.output)
+    if args.split:
+        out.mkdir(parents=True, exist_ok=True)
+    if args.cards:
+        cards = deck()
+        if not args.split:
+            c = Canvas(str(out), pagesize=A4, invariant=1)
+            draw_cards(c, cards, args.cards)
+            c.save()
+            return
+        for start in range(0, args.cards, len(cards)):
+            c = Canvas(str(out / f"deck-{start // len(cards) + 1}.pdf"), pagesize=A4, invariant=1)
+            draw_cards(c, cards, min(len(cards), args.cards - start), start)
+            c.save()
+        return
     lines = page_lines(args.region)
-    width, height = A4
-    margin, gap, size = 15 * MM, 8 * MM, 9
-    col_w = (width - 2 * margin - gap) / 2
-    c = Canvas(args.output, pagesize=A4, invariant=1)
+    if not args.split:
+        c = Canvas(str(out), pagesize=A4, invariant=1)
+        for page in range(args.pages):
+            draw_page(c, lines, f"{args.name} {page + 1}")
+        c.save()
+        return
     for page in range(args.pages):
-        c.setFont(faces["B"], 16)
-        c.drawString(margin, height - margin - 12, f"Knee recovery for {args.name} {page + 1}")
-        x, y = margin, height - margin - 34
-        for font, text in lines:
-            for part in simpleSplit(text, faces[font], size, col_w):
-                if y < margin:
-                    x, y = x + col_w + gap, height - margin - 34
-                c.setFont(faces[font], size)
-                c.drawString(x, y, part)
-                y -= size * 1.3
-        c.showPage()
-    c.save()
+        c = Canvas(str(out / f"{args.name}-{page + 1}.pdf"), pagesize=A4, invariant=1)
+        draw_page(c, lines, f"{args.name} {page + 1}")
+        c.save()
 
 
 if __name__ == "__main__":
