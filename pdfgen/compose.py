@@ -49,6 +49,7 @@ def esc(text: str) -> str:
 
 _PARAS: OrderedDict[tuple, tuple[Layout, Para]] = OrderedDict()
 _PARAS_MAX = 4096
+_FIGURES: dict[tuple[int, int], tuple[Layout, Item, Flowable | None]] = {}  # holds its keys' objects: ids stay unique
 
 
 def _cached_para(layout: Layout, scale: float, style: str, style_obj: ParagraphStyle, markup: str, bullet: str | None) -> Para:
@@ -215,15 +216,23 @@ class Composer:
         return parts
 
     def figure(self, item: Item) -> Flowable | None:
-        """The exercise's illustration or the method's icon, at the layout's figure size."""
+        """The exercise's illustration or the method's icon, at the layout's figure size.
+
+        Drawn once per process and layout: a figure's box does not change with the text size."""
+        key = (id(self.layout), id(item))
+        hit = _FIGURES.get(key)
+        if hit is not None and hit[0] is self.layout and hit[1] is item:
+            return hit[2]
         from pdfgen import figures
 
         width, height, _ = self.layout.figure
+        drawing: Flowable | None = None
         if item.illustration is not None:
-            return figures.figure_flowable(item.illustration, width * MM, height * MM, self.layout.accent)
-        if item.icon:
-            return figures.draw_icon(item.icon, min(width, height) * MM * 0.7, self.layout.accent)
-        return None
+            drawing = figures.figure_flowable(item.illustration, width * MM, height * MM, self.layout.accent)
+        elif item.icon:
+            drawing = figures.draw_icon(item.icon, min(width, height) * MM * 0.7, self.layout.accent)
+        _FIGURES[key] = (self.layout, item, drawing)
+        return drawing
 
     def with_figure(self, figure: Flowable, parts: list[Flowable]) -> list[Flowable]:
         """Place the figure above the item (cards) or beside everything after its name."""
@@ -248,7 +257,9 @@ class Composer:
     def item_block(self, item: Item, heading: list[Flowable] | None = None) -> list[Flowable]:
         """One item kept in one piece, so it never splits across columns; a section heading
         rides with its first item, so it is never left alone at a column foot."""
-        return [KeepTogether([*(heading or []), *self.item_parts(item)])]
+        block = KeepTogether([*(heading or []), *self.item_parts(item)])
+        block._kc_label = item.name  # for a fit error that names what does not fit
+        return [block]
 
     def ice_box(self) -> Table:
         ice = self.library.safety.ice
@@ -545,6 +556,28 @@ def qr_drawing(url: str, size: float) -> Flowable:
     return drawing
 
 
+def _check_placed(routine: Routine, layout: Layout) -> None:
+    """Text the user gave must print: a layout with no place for it is an error, not a silent drop."""
+    placed = {name for names in layout.slots.values() for name in names}
+    problems = []
+    for given, slot, option in ((routine.notes, "notes", "--notes"), (routine.url, "link", "--url")):
+        if given and slot not in placed:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    option,
+                    f"layout '{layout.name}' has no place for it (leave it out, or use a layout with a '{slot}' slot)",
+                )
+            )
+    if routine.club and "club" not in placed and layout.cards is None:  # cards name the club in card_tag
+        problems.append(
+            Problem(None, None, "--club", f"layout '{layout.name}' has no place for a club (leave it out, or use handout)")
+        )
+    if problems:
+        raise InputError(problems)
+
+
 def compose(
     routine: Routine, library: Library, layout: Layout, scale: float = 1.0, skip: frozenset[str] = frozenset()
 ) -> PagePlan:
@@ -555,6 +588,7 @@ def compose(
         skip.add("tracker")
     elif routine.tracker:
         skip.discard("tracker")
+    _check_placed(routine, layout)
     c = Composer(routine, library, layout, scale)
     c.skip = skip
     areas: dict[str, list[Flowable]] = {}

@@ -48,22 +48,33 @@ class _Fitter:
         return self._composers[scale]
 
     def largest(self, build: Any, label: str, width: float, height: float) -> float:
-        """The largest scale at which `build(composer)` fits the box; an error naming the card if none."""
-        for scale in self.scales:
-            if _stack_height(build(self.composer(scale)), width) <= height:
-                return scale
-        smallest = self.composer(self.scales[-1])
-        over = _stack_height(build(smallest), width) - height
-        lines = max(1, math.ceil(over / smallest.st["body"].leading))
-        raise InputError(
-            Problem(
-                None,
-                None,
-                "card",
-                f'"{label}" needs {lines} more line{"s" if lines > 1 else ""} at {self.layout.min_body:g} pt: '
-                "shorten its steps or use a larger card (cards.width/height in the layout)",
+        """The largest scale at which `build(composer)` fits the box (a binary search: fitting is
+        monotone in scale); an error naming the card if even the smallest does not."""
+
+        def fits(scale: float) -> bool:
+            return _stack_height(build(self.composer(scale)), width) <= height
+
+        lo, hi = 0, len(self.scales) - 1
+        if not fits(self.scales[hi]):
+            smallest = self.composer(self.scales[hi])
+            over = _stack_height(build(smallest), width) - height
+            lines = max(1, math.ceil(over / smallest.st["body"].leading))
+            raise InputError(
+                Problem(
+                    None,
+                    None,
+                    "card",
+                    f'"{label}" needs {lines} more line{"s" if lines > 1 else ""} at {self.layout.min_body:g} pt: '
+                    "shorten its steps or use a larger card (cards.width/height in the layout)",
+                )
             )
-        )
+        while lo < hi:  # invariant: scales[hi] fits
+            mid = (lo + hi) // 2
+            if fits(self.scales[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+        return self.scales[hi]
 
     def each(self, builders: list[tuple[Any, str]], width: float, height: float) -> list[list[Flowable]]:
         """Each card at the largest size that fits it (a deck-wide size would shrink every card to the ice card's)."""

@@ -27,7 +27,12 @@ GROW_STEP = 0.05  # growing: coarse steps, cheaper to search
 
 
 class _Overflow(Exception):
-    """Raised inside a build as soon as the story needs one page too many."""
+    """Raised inside a build as soon as the story needs one page too many; names the first
+    item that does not fit, when it is known, so the error can say what to drop."""
+
+    def __init__(self, label: str | None = None) -> None:
+        super().__init__(label)
+        self.label = label
 
 
 class _Doc(BaseDocTemplate):
@@ -35,10 +40,16 @@ class _Doc(BaseDocTemplate):
         self.max_pages = max_pages
         super().__init__(buf, **kw)
 
+    last_label: str | None = None
+    spilling: str | None = None
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        self.last_label = getattr(flowable, "_kc_label", self.last_label)
+
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
         if self.page > self.max_pages:
-            raise _Overflow
+            raise _Overflow(f'everything after "{self.last_label}"' if self.last_label else None)
 
 
 def page_size(routine: Routine, layout: Layout) -> tuple[float, float]:
@@ -71,6 +82,19 @@ def _block_heights(flowables: list[Flowable], width: float) -> list[float]:
         parts = f._content if isinstance(f, KeepTogether) else [f]
         out.append(_stack_height(parts, width) + f.getSpaceBefore() + f.getSpaceAfter())
     return out
+
+
+def _first_misfit(flow: list[Flowable], heights: list[float], columns: int, limit: float) -> str | None:
+    """The label of the first block that no longer fits when the columns are filled in order."""
+    col, used = 1, 0.0
+    for f, b in zip(flow, heights, strict=True):
+        if used and used + b > limit:
+            col, used = col + 1, 0.0
+        if b > limit or col > columns:
+            label = getattr(f, "_kc_label", None)
+            return f'everything from "{label}" on' if label else None
+        used += b
+    return None
 
 
 def _balanced_height(heights: list[float], columns: int, limit: float) -> float | None:
@@ -135,9 +159,10 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     avail = height - top - bottom - head_h - foot_h
     col_h = avail
     if single and layout.columns > 1:
-        balanced = _balanced_height(_block_heights(flow, col_w), layout.columns, avail)
+        heights = _block_heights(flow, col_w)
+        balanced = _balanced_height(heights, layout.columns, avail)
         if balanced is None:
-            raise _Overflow
+            raise _Overflow(_first_misfit(flow, heights, layout.columns, avail))
         col_h = min(avail, balanced + 6)
         plan.room = avail / max(balanced, 1.0)
         if measure_only:
@@ -201,13 +226,17 @@ def _scales(layout: Layout) -> list[float]:
     return sorted({*up, layout.max_scale, 1.0, *down, round(low, 4)} - {s for s in down if s < low}, reverse=True)
 
 
-def _search(routine: Routine, library: Library, layout: Layout, scales: list[float], skip: frozenset[str]) -> bytes | None:
-    """The PDF at the largest of `scales` (largest first) that fits; None if none does.
+def _search(
+    routine: Routine, library: Library, layout: Layout, scales: list[float], skip: frozenset[str]
+) -> tuple[bytes | None, str | None]:
+    """The PDF at the largest of `scales` (largest first) that fits; else None and what does
+    not fit at the smallest size.
 
     A one-page layout is measured without being built; the plan that measured as fitting is
     then built as it is, so its line breaks are worked out once."""
     plans: dict[float, PagePlan | None] = {}
     built: dict[float, bytes] = {}  # layouts that cannot be measured are built while searching
+    misfits: dict[float, str | None] = {}
 
     def fits(i: int) -> bool:
         scale = scales[i]
@@ -218,8 +247,9 @@ def _search(routine: Routine, library: Library, layout: Layout, scales: list[flo
                 plans[scale] = plan
                 if pdf:
                     built[scale] = pdf
-            except _Overflow:
+            except _Overflow as over:
                 plans[scale] = None
+                misfits[scale] = over.label
         return plans[scale] is not None
 
     # Fitting is monotone in scale: binary search for the first (largest) scale that fits,
@@ -243,16 +273,17 @@ def _search(routine: Routine, library: Library, layout: Layout, scales: list[flo
         else:
             lo = mid + 1
     if found is None:
-        return None
+        fits(len(scales) - 1)  # the smallest size says what does not fit
+        return None, misfits.get(scales[-1])
     for i in range(found, len(scales)):  # the measured fit is confirmed by the real layout
         if fits(i):
             if scales[i] in built:
-                return built[scales[i]]
+                return built[scales[i]], None
             try:  # a measured plan has only been wrapped, never drawn: build it as it is
-                return _build(plans[scales[i]], routine, layout)  # type: ignore[arg-type]
+                return _build(plans[scales[i]], routine, layout), None  # type: ignore[arg-type]
             except _Overflow:
                 continue
-    return None
+    return None, None
 
 
 def render(routine: Routine, library: Library, layout: Layout) -> bytes:
@@ -267,10 +298,10 @@ def render(routine: Routine, library: Library, layout: Layout) -> bytes:
     # the routine. The least wanted goes first until the rest fits.
     extras = layout.optional
     for keep in range(len(extras), 0, -1):
-        pdf = _search(routine, library, layout, [s for s in scales if s >= 1.0], frozenset(extras[keep:]))
+        pdf, _ = _search(routine, library, layout, [s for s in scales if s >= 1.0], frozenset(extras[keep:]))
         if pdf is not None:
             return pdf
-    pdf = _search(routine, library, layout, scales, frozenset(extras))
+    pdf, misfit = _search(routine, library, layout, scales, frozenset(extras))
     if pdf is not None:
         return pdf
     pages = "1 page" if layout.max_pages == 1 else f"{layout.max_pages} pages"
@@ -279,7 +310,8 @@ def render(routine: Routine, library: Library, layout: Layout) -> bytes:
             None,
             None,
             "routine",
-            f"does not fit on {pages} of layout '{layout.name}' even at {layout.min_body:g} pt text "
+            f"{misfit or 'the routine'} does not fit on {pages} of layout '{layout.name}' "
+            f"even at {layout.min_body:g} pt text "
             "(drop some methods with --methods or exercises with --exercises, shorten the notes, "
             "or use --layout large-print, which may run to several pages)",
         )

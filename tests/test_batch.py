@@ -241,10 +241,11 @@ def test_ctrl_c_on_the_command_leaves_no_partial_file(tmp_path):
 def test_csv_takes_every_routine_field_including_yes_no(run, tmp_path):
     roster = write(
         tmp_path / "r.csv",
-        "name,region,layout,backs,tracker,url\nAna,front,cards,yes,no,https://example.org/a\nBo,above,one-page,,false,\n",
+        "name,region,layout,backs,tracker,url\nAna,front,cards,yes,no,\nBo,above,one-page,,false,https://example.org/b\n",
     )
     result = run("batch", roster, "-o", tmp_path / "out", "--jobs", "1")
     assert result.exit_code == 0, result.stderr
     files = pdfs(tmp_path / "out")
     assert pages(files["ana-front.pdf"]) == 4  # 8 cards: two sheets, each with its back
     assert "Your two weeks" not in text(files["bo-above.pdf"])
+    assert "https://example.org/b" in text(files["bo-above.pdf"])

@@ -154,6 +154,7 @@ def test_too_much_to_fit_names_the_way_out(run, tmp_path):
     assert result.exit_code == 2
     (line,) = errors(result)
     assert "does not fit on 1 page" in line and "--methods" in line and "large-print" in line
+    assert 'everything from "' in line  # names the first item that does not fit
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -179,3 +180,21 @@ def test_bad_data_folder_is_reported_by_check(run, tmp_path):
     lines = errors(result)
     assert any("exercises.yaml:" in line and "region" in line and "did you mean 'front'" in line for line in lines)
     assert any("dosage.sets" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--layout", "cards", "--region", "front", "--notes", "hello"], "--notes"),
+        (["--layout", "cards", "--region", "front", "--url", "https://example.org"], "--url"),
+    ],
+)
+def test_text_a_layout_cannot_place_is_refused_not_dropped(run, tmp_path, args, field):
+    result = run("build", *args, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert f"error: {field}: layout 'cards' has no place for it" in result.stderr
+
+
+def test_cards_carry_the_name_and_club(build):
+    body = text(build("--layout", "cards", "--region", "front", "--name", "Sam Lee", "--club", "Harriers"))
+    assert "Sam Lee" in body and "Harriers" in body
