@@ -94,7 +94,7 @@ def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
     built = 0
     for path in paths:
         try:
-            lay = layout(str(path), layouts_dir)
+            lay = load_layout(str(path), layouts_dir, compile_all=True)
             regions = ["all"] if lay.region_default == "all" else list(lib.regions)
             for region in regions:
                 render(resolve(lib, options={"region": region}, default_region=lay.region_default), lib, lay)

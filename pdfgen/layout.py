@@ -144,6 +144,9 @@ class Layout:
             file, line = self.text_lines[key]
             names = ", ".join(sorted(context))
             raise InputError(Problem(file, line, f"text.{key}", f"{exc.message} (names allowed here: {names})")) from None
+        except jinja2.exceptions.TemplateSyntaxError:
+            _check_templates({key: self.text[key]}, self.text_lines)  # raises the located problem
+            raise
         except (jinja2.exceptions.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             file, line = self.text_lines[key]
             raise InputError(Problem(file, line, f"text.{key}", f"cannot be rendered: {exc}")) from None
@@ -280,8 +283,11 @@ def _box(r: Reader) -> Box:
     return box
 
 
-def build_layout(doc: Any, path: Path) -> Layout:
-    """Validate a merged layout document; raise one InputError with every problem."""
+def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
+    """Validate a merged layout document; raise one InputError with every problem.
+
+    `compile_all` compiles every text now (kneecard check); a build compiles each text when it
+    is first rendered, which reports the same located errors for the texts it uses."""
     problems = Problems()
     file = str(path)
     top = Reader(doc, file, "", problems)
@@ -400,7 +406,8 @@ def build_layout(doc: Any, path: Path) -> Layout:
     qr = top.boolean("qr")
     top.finish()
     problems.raise_if_any()
-    _check_templates(text, text_lines)
+    if compile_all:
+        _check_templates(text, text_lines)
     return Layout(
         name=path.stem,
         path=path,
@@ -498,9 +505,9 @@ def _check_templates(text: dict[str, str], where: dict[str, tuple[str | None, in
     problems.raise_if_any()
 
 
-def load(name: str, layouts_dir: Path | None = None) -> Layout:
+def load(name: str, layouts_dir: Path | None = None, compile_all: bool = False) -> Layout:
     """A layout by name or path, extends merged and validated."""
     from pdfgen.load import layout_dirs, load_layout_doc
 
     doc, path = load_layout_doc(name, layout_dirs(layouts_dir))
-    return build_layout(doc, path)
+    return build_layout(doc, path, compile_all)
