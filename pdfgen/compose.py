@@ -138,6 +138,25 @@ class Composer:
         """Tables set a cell font even around flowables; name ours, or Helvetica sneaks in unembedded."""
         return [("FONT", (0, 0), (-1, -1), fonts.register()["regular"], self.st["body"].fontSize)]
 
+    def row(
+        self, cells: list[Any], widths: list[Any], valign: str = "TOP", gap: float = 0, top: float = 0, bottom: float = 0
+    ) -> Table:
+        """A borderless one-row table: things side by side (figure and steps, QR and address)."""
+        table = Table([cells], colWidths=widths, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), valign),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                    ("TOPPADDING", (0, 0), (-1, -1), top),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+                ]
+            )
+        )
+        return table
+
     def boxed(self, name: str, content: list[Flowable]) -> Table:
         box: Box = self.layout.boxes[name]
         pad = box.padding * MM * max(self.scale, 0.7)
@@ -239,20 +258,7 @@ class Composer:
         width, _, position = self.layout.figure
         if position == "top":
             return [parts[0], figure, Spacer(1, 2 * self.scale), *parts[1:]]
-        side = Table([[figure, parts[1:]]], colWidths=[(width + 2.5) * MM, None], hAlign="LEFT")
-        side.setStyle(
-            TableStyle(
-                [
-                    *self.table_font(),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        return [parts[0], side]
+        return [parts[0], self.row([figure, parts[1:]], [(width + 2.5) * MM, None], top=1)]
 
     def item_block(self, item: Item, heading: list[Flowable] | None = None) -> list[Flowable]:
         """One item kept in one piece, so it never splits across columns; a section heading
@@ -306,20 +312,7 @@ class Composer:
         if club.url:
             cells.append([qr_drawing(club.url, QR_MM * MM)])
             widths.append((QR_MM + 2) * MM)
-        band = Table([cells], colWidths=widths, hAlign="LEFT")
-        band.setStyle(
-            TableStyle(
-                [
-                    *self.table_font(),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2 * MM),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
-                ]
-            )
-        )
+        band = self.row(cells, widths, valign="MIDDLE", gap=2 * MM)
         band.spaceAfter = 4 * self.scale
         return [band]
 
@@ -384,19 +377,7 @@ class Composer:
         """A QR code big enough to scan from paper, with the address printed for those who type."""
         size = QR_MM * MM
         text = [self.para(heading, "box_title"), self.para(esc(url), "small")]
-        band = Table([[qr_drawing(url, size), text]], colWidths=[size + 3 * MM, None], hAlign="LEFT")
-        band.setStyle(
-            TableStyle(
-                [
-                    *self.table_font(),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
+        band = self.row([qr_drawing(url, size), text], [size + 3 * MM, None], valign="MIDDLE")
         band.spaceAfter = 4 * self.scale
         return band
 
@@ -468,17 +449,7 @@ class Composer:
             return [self.boxed("red_flags", content)]
         half = (len(items) + 1) // 2
         left, right = self.bullets(items[:half], "box_body"), self.bullets(items[half:], "box_body")
-        grid = Table([[left, right]], colWidths=["50%", "50%"])
-        grid.setStyle(
-            TableStyle(
-                [
-                    *self.table_font(),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
-        )
+        grid = self.row([left, right], ["50%", "50%"], gap=4, top=3, bottom=3)
         content = [
             self.para(self.text("red_flags_heading"), "box_title"),
             self.para(esc(s.red_flags_intro) + ":", "box_body"),
