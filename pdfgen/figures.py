@@ -21,7 +21,8 @@ Pose convention (all angles in whole degrees; anything left out is 0, and `end` 
   `knee` flexion (0 = straight), `ankle` (0 = foot square to the shin, + = toes up,
   - = pointed), `shoulder` flexion (0 = arm down along the trunk, 90 = forwards,
   180 = overhead), `elbow` flexion (0 = straight);
-  `hip_out` swings the leg out to the side (- = across the body), `turn_out` turns a bent
+  `hip_out` swings the leg out to the side (- = across the body), `hip_rot` turns it about
+  the thigh (+ = external rotation: a bent knee's foot swings inwards), `turn_out` turns a bent
   leg out about its hip-to-ankle line (the clamshell: the knee lifts, the foot stays),
   `shoulder_out` raises the arm sideways; `hand` puts the hand on a target instead of using
   shoulder and elbow (wall, left-hip, right-knee, right-thigh, right-ankle, ...).
@@ -77,6 +78,7 @@ SIDE_RANGES: dict[str, tuple[int, int]] = {
     "shoulder": (-60, 180),
     "elbow": (0, 160),
     "hip_out": (-45, 60),
+    "hip_rot": (-45, 60),
     "turn_out": (0, 70),
     "shoulder_out": (0, 180),
 }
@@ -107,6 +109,7 @@ class Side:
     shoulder: int = 0
     elbow: int = 0
     hip_out: int = 0
+    hip_rot: int = 0
     turn_out: int = 0
     shoulder_out: int = 0
     hand: str | None = None
@@ -362,6 +365,8 @@ def _skeleton(pose: Pose) -> dict[str, Vec]:
         ankle = _add(knee, _mul(shank, SHANK))
         foot = _rot_z(shank, 90 + side.ankle)
         leg = {"knee": knee, "ankle": ankle, "toe": _add(ankle, _mul(foot, FOOT)), "heel": _sub(ankle, _mul(foot, HEEL))}
+        if side.hip_rot:  # about the thigh's own line; + (external) swings a bent leg's foot inwards
+            leg = {k: _about(p, hip, thigh, sg * side.hip_rot) for k, p in leg.items()}
         if side.hip_out:
             axis = _norm(_cross(thigh, lateral))
             leg = {k: _about(p, hip, axis, side.hip_out) for k, p in leg.items()}
