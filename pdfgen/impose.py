@@ -17,29 +17,22 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from pdfgen import __version__, fonts
-from pdfgen.compose import Composer, compose, esc
+from pdfgen.compose import Composer, compose
 from pdfgen.errors import InputError, Problem
 from pdfgen.layout import MM, Cards, Layout
 from pdfgen.model import Item, Library
+from pdfgen.render import draw_stack, scales_for, stack_height
 from pdfgen.resolve import Routine
 
 EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
-
-
-def _stack_height(flowables: list[Flowable], width: float) -> float:
-    from pdfgen.render import _stack_height as stack
-
-    return stack(flowables, width)
 
 
 class _Fitter:
     """Composers per scale, so each card tries sizes without rebuilding styles every time."""
 
     def __init__(self, routine: Routine, library: Library, layout: Layout) -> None:
-        from pdfgen.render import _scales
-
         self.routine, self.library, self.layout = routine, library, layout
-        self.scales = _scales(layout)
+        self.scales = scales_for(layout)
         self._composers: dict[float, Composer] = {}
 
     def composer(self, scale: float) -> Composer:
@@ -52,12 +45,12 @@ class _Fitter:
         monotone in scale); an error naming the card if even the smallest does not."""
 
         def fits(scale: float) -> bool:
-            return _stack_height(build(self.composer(scale)), width) <= height
+            return stack_height(build(self.composer(scale)), width) <= height
 
         lo, hi = 0, len(self.scales) - 1
         if not fits(self.scales[hi]):
             smallest = self.composer(self.scales[hi])
-            over = _stack_height(build(smallest), width) - height
+            over = stack_height(build(smallest), width) - height
             lines = max(1, math.ceil(over / smallest.st["body"].leading))
             raise InputError(
                 Problem(
@@ -125,8 +118,6 @@ def _crop_marks(canvas: Canvas, x: float, y: float, w: float, h: float, cards: C
 
 def render_cards(routine: Routine, library: Library, layout: Layout, page_size: tuple[float, float]) -> bytes:
     """All cards of a routine: exercises grouped by region, then the methods."""
-    from pdfgen.render import _draw_stack
-
     cards = layout.cards
     assert cards is not None
     page_w, page_h = page_size
@@ -167,7 +158,7 @@ def render_cards(routine: Routine, library: Library, layout: Layout, page_size: 
             canvas.setLineWidth(2)
             canvas.line(x + pad, y + h - pad / 2, x + w - pad, y + h - pad / 2)  # a coloured band marks the top
             canvas.restoreState()
-            _draw_stack(canvas, parts, x + pad, y + h - pad, inner_w)
+            draw_stack(canvas, parts, x + pad, y + h - pad, inner_w)
         canvas.showPage()
 
     for start in range(0, len(fronts), per_sheet):
@@ -178,4 +169,4 @@ def render_cards(routine: Routine, library: Library, layout: Layout, page_size: 
     return buf.getvalue()
 
 
-__all__ = ["render_cards", "esc"]
+__all__ = ["render_cards"]

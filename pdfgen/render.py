@@ -56,7 +56,7 @@ def page_size(routine: Routine, layout: Layout) -> tuple[float, float]:
     return PAGE_SIZES[routine.paper or layout.paper]
 
 
-def _stack_height(flowables: list[Flowable], width: float) -> float:
+def stack_height(flowables: list[Flowable], width: float) -> float:
     """Height of flowables stacked as a frame would stack them (no space before the first)."""
     total = 0.0
     for i, f in enumerate(flowables):
@@ -65,7 +65,7 @@ def _stack_height(flowables: list[Flowable], width: float) -> float:
     return total
 
 
-def _draw_stack(canvas, flowables: list[Flowable], x: float, y_top: float, width: float) -> None:
+def draw_stack(canvas, flowables: list[Flowable], x: float, y_top: float, width: float) -> None:
     y = y_top
     for i, f in enumerate(flowables):
         if i:
@@ -80,7 +80,7 @@ def _block_heights(flowables: list[Flowable], width: float) -> list[float]:
     out = []
     for f in flowables:
         parts = f._content if isinstance(f, KeepTogether) else [f]
-        out.append(_stack_height(parts, width) + f.getSpaceBefore() + f.getSpaceAfter())
+        out.append(stack_height(parts, width) + f.getSpaceBefore() + f.getSpaceAfter())
     return out
 
 
@@ -149,11 +149,11 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     )
     single = layout.max_pages == 1
     gap = layout.gap * MM
-    head_h = _stack_height(plan.top, inner_w) + (gap / 2 if plan.top else 0)
+    head_h = stack_height(plan.top, inner_w) + (gap / 2 if plan.top else 0)
     # On a one-page layout the bottom area is pinned to the foot of the page; on longer
     # layouts it simply follows the columns.
     foot = plan.bottom if single else []
-    foot_h = _stack_height(foot, inner_w) + (gap / 2 if foot else 0)
+    foot_h = stack_height(foot, inner_w) + (gap / 2 if foot else 0)
     flow = plan.columns if single else plan.columns + plan.bottom
     col_w = (inner_w - gap * (layout.columns - 1)) / layout.columns
     avail = height - top - bottom - head_h - foot_h
@@ -189,13 +189,13 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     def on_page(canvas, doc_) -> None:
         canvas.saveState()
         if doc_.page == 1 and plan.top:
-            _draw_stack(canvas, plan.top, left, height - top, inner_w)
+            draw_stack(canvas, plan.top, left, height - top, inner_w)
             rule_y = height - top - head_h + gap / 4
             canvas.setStrokeColor(HexColor(layout.accent))
             canvas.setLineWidth(1.2)
             canvas.line(left, rule_y, width - right, rule_y)
         if foot:
-            _draw_stack(canvas, foot, left, bottom + foot_h - gap / 2, inner_w)
+            draw_stack(canvas, foot, left, bottom + foot_h - gap / 2, inner_w)
         footer = layout.render_text("footer", {**plan.context, "page": {"number": doc_.page}})
         if footer:
             para = Paragraph(footer, plan.styles["footer"])
@@ -217,7 +217,7 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     return buf.getvalue()
 
 
-def _scales(layout: Layout) -> list[float]:
+def scales_for(layout: Layout) -> list[float]:
     """Candidate scales, largest first: growing in coarse steps up to the layout's max_scale
     (filling a page needs no precision), shrinking in fine steps down to its minimum body size."""
     low = layout.min_body / layout.styles["body"].size
@@ -293,7 +293,7 @@ def render(routine: Routine, library: Library, layout: Layout) -> bytes:
         from pdfgen.impose import render_cards
 
         return render_cards(routine, library, layout, page_size(routine, layout))
-    scales = _scales(layout)
+    scales = scales_for(layout)
     # Optional extras (figures, the tracker) only at full size or larger: they never shrink
     # the routine. The least wanted goes first until the rest fits.
     extras = layout.optional
