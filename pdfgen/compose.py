@@ -6,6 +6,7 @@ files. `scale` shrinks every style together when render's fit loop asks for a sm
 
 from __future__ import annotations
 
+import io
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -250,8 +251,9 @@ class Composer:
             drawing = figures.figure_flowable(item.illustration, width * MM, height * MM, self.layout.accent)
         elif item.icon:
             drawing = figures.draw_icon(item.icon, min(width, height) * MM * 0.7, self.layout.accent)
-        _FIGURES[key] = (self.layout, item, drawing)
-        return drawing
+        replay = _Replay(drawing) if drawing is not None else None
+        _FIGURES[key] = (self.layout, item, replay)
+        return replay
 
     def with_figure(self, figure: Flowable, parts: list[Flowable]) -> list[Flowable]:
         """Place the figure above the item (cards) or beside everything after its name."""
@@ -490,6 +492,43 @@ class Para(Paragraph):
         if hasattr(self, "blPara"):
             memo[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
         return result
+
+
+class _Replay(Flowable):
+    """A vector drawing whose PDF operators are worked out once per process, then replayed.
+
+    Rendering a figure walks hundreds of shapes; the operators it yields are the same on every
+    page, so after the first time they are copied in. Drawings whose operators name a
+    per-document resource (a font or an image) are drawn the ordinary way every time."""
+
+    def __init__(self, drawing: Flowable) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+        self._ops: list[str] | None = None
+        self._plain = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        from reportlab.graphics import renderPDF
+
+        if self._ops is None and not self._plain:
+            from reportlab.pdfgen.canvas import Canvas
+
+            scratch = Canvas(io.BytesIO(), pagesize=(self.width, self.height), invariant=1)
+            start = len(scratch._code)
+            renderPDF.draw(self.drawing, scratch, 0, 0)
+            ops = scratch._code[start:]
+            if any(" Tf" in op or " Do" in op for op in ops):
+                self._plain = True
+            else:
+                self._ops = ops
+        if self._ops is not None:
+            self.canv._code.extend(self._ops)
+        else:
+            renderPDF.draw(self.drawing, self.canv, 0, 0)
 
 
 class _Boxes(Flowable):
