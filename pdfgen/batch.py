@@ -369,7 +369,6 @@ class RowResult:
     row: int
     where: str
     path: Path | None = None
-    pages: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -379,9 +378,10 @@ class RowResult:
 
 @dataclass
 class Summary:
+    """Counts only: each failed row's problems go to `on_result` as they happen, so memory stays flat."""
+
     built: int = 0
     failed: int = 0
-    problems: list[Problem] = field(default_factory=list)
 
 
 def _locate(row: Row, problems: list[Problem]) -> list[Problem]:
@@ -439,10 +439,6 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
 
 
-def _page_count(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-
-
 def run_batch(
     spec_path: Path,
     outdir: Path | None = None,
@@ -473,7 +469,6 @@ def run_batch(
     def finish(row: Row, name: str, pdf: bytes | None, problems: list[Problem]) -> None:
         result = RowResult(row.number, row.where, problems=problems)
         if pdf is not None:
-            result.pages = _page_count(pdf)
             if merged is not None:
                 merged.add(pdf)
             else:
@@ -487,7 +482,6 @@ def run_batch(
             summary.built += 1
         else:
             summary.failed += 1
-            summary.problems.extend(problems)
         if on_result:
             on_result(result)
 

@@ -25,7 +25,24 @@ DEFAULT_LAYOUT = "one-page"
 
 @cache
 def library(data_dir: Path | None) -> Library:
-    return load_library(data_dir)
+    """The content, validated, and every string in it printable in the embedded font."""
+    lib = load_library(data_dir)
+    glyph_problems(lib).raise_if_any()
+    return lib
+
+
+def glyph_problems(lib: Library) -> Problems:
+    """Content text with characters the font cannot draw: refused, never printed as blanks."""
+    problems = Problems()
+    files = {"method": "methods", "exercise": "exercises", "region": "regions", "safety": "safety"}
+    for where, text in lib.text:
+        missing = fonts.missing_glyphs(text)
+        if missing:
+            kind, _, item_id = where.partition(" ")
+            field = f"{files[kind]}.{item_id}" if item_id else files[kind]
+            shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+            problems.add(str(lib.folder / f"{files[kind]}.yaml"), None, field, f"has characters the font cannot print: {shown}")
+    return problems
 
 
 @cache
@@ -80,16 +97,8 @@ def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
 
     lib = library(data_dir)
     problems = Problems()
-    for where, text in lib.text:
-        missing = fonts.missing_glyphs(text)
-        if missing:
-            kind, _, item_id = where.partition(" ")
-            problems.add(
-                str(lib.folder / f"{kind}s.yaml"),
-                None,
-                f"{kind}s.{item_id}",
-                f"has characters the font cannot print: {' '.join(missing)}",
-            )
+    if layouts_dir is not None and not Path(layouts_dir).is_dir():
+        problems.add(str(layouts_dir), None, "--layouts", "is not a folder (give the folder holding your layout .yaml files)")
     paths = list_layout_files(layout_dirs(layouts_dir))
     built = 0
     for path in paths:

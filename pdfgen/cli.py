@@ -174,12 +174,19 @@ def build(
         sys.stdout.buffer.flush()
         return
     target = Path(output) if output else Path(default_output_name(routine))
-    if routine_file is not None and target.resolve() == routine_file.resolve():
-        raise InputError(_problem("-o", f"'{target}' is the routine file itself (choose another output name)"))
+    inputs = [routine_file, routine.club.logo if routine.club else None]
+    _refuse_overwriting("-o", target, inputs)
     from pdfgen.write import write_atomic
 
     write_atomic(target, pdf)
     click.echo(f"wrote {target} ({lay.name}, {(routine.paper or lay.paper).upper()}, {len(pdf) // 1024} KB)", err=True)
+
+
+def _refuse_overwriting(option: str, target: Path, inputs: list[Path | None]) -> None:
+    """An output must never replace one of the command's own inputs."""
+    for given in inputs:
+        if given is not None and target.resolve() == Path(given).resolve():
+            raise InputError(_problem(option, f"'{target}' is one of the inputs, {given} (choose another output name)"))
 
 
 def _problem(field: str, message: str):
@@ -265,6 +272,8 @@ def batch(
     started = time.perf_counter()
     if combine is not None and outdir is not None:
         raise InputError(_problem("--combine", "and -o both given (one merged file, or one file a row in -o: choose one)"))
+    if combine is not None:
+        _refuse_overwriting("--combine", combine, [spec])
     shard_at = parse_shard(shard) if shard else (1, 1)
     parsed = read_spec(spec)
     if jobs is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
@@ -41,6 +41,7 @@ class PagePlan:
     subject: str
     author: str
     room: float | None = None  # set by render's measuring: available / needed column height
+    labels: dict[int, str] = field(default_factory=dict)  # id of a flowable -> its item's name
 
 
 def esc(text: str) -> str:
@@ -121,11 +122,12 @@ class Composer:
         self.routine = routine
         self.library = library
         self.layout = layout
-        self.st = paragraph_styles(layout, scale)
+        self.st = dict(paragraph_styles(layout, scale))  # bullets and the tracker add styles of their own
         self.scale = scale
         self.ctx = base_context(routine, library)
         self.narrow = False  # set while composing for a narrow column or a card
         self.skip: set[str] = set()  # item parts left out this time (optional extras that did not fit)
+        self.labels: dict[int, str] = {}  # id of a flowable -> the item it belongs to
 
     def text(self, key: str, **extra: Any) -> str:
         return self.layout.render_text(key, {**self.ctx, **extra})
@@ -265,8 +267,10 @@ class Composer:
     def item_block(self, item: Item, heading: list[Flowable] | None = None) -> list[Flowable]:
         """One item kept in one piece, so it never splits across columns; a section heading
         rides with its first item, so it is never left alone at a column foot."""
-        block = KeepTogether([*(heading or []), *self.item_parts(item)])
+        content = [*(heading or []), *self.item_parts(item)]
+        block = KeepTogether(content)
         block._kc_label = item.name  # for a fit error that names what does not fit
+        self.labels.update((id(f), item.name) for f in content)  # the same, once Platypus unpacks the block
         return [block]
 
     def ice_box(self) -> Table:
@@ -358,8 +362,6 @@ class Composer:
                 heading.append(self.para(esc(region["plain"]), "body"))
             for i, x in enumerate(items):
                 out += self.item_block(x, heading if i == 0 else None)
-        if out:
-            out += self.slot_pain_rule()
         return out
 
     def slot_ice_note(self) -> list[Flowable]:
@@ -486,11 +488,13 @@ class Para(Paragraph):
         memo = self.__dict__.setdefault("_kc_wraps", {})
         hit = memo.get(availWidth)
         if hit is not None:
-            self.width, self.height, self.blPara, self._wrapWidths = hit
+            self.width, self.height, self.blPara, self._wrapWidths, width_max = hit
+            if width_max is not None:
+                self._width_max = width_max
             return self.width, self.height
         result = super().wrap(availWidth, availHeight)
         if hasattr(self, "blPara"):
-            memo[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
+            memo[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths, getattr(self, "_width_max", None))
         return result
 
 
@@ -567,23 +571,24 @@ def qr_drawing(url: str, size: float) -> Flowable:
 
 
 def _check_placed(routine: Routine, layout: Layout) -> None:
-    """Text the user gave must print: a layout with no place for it is an error, not a silent drop."""
+    """What the user gave must print: a layout with no place for it is an error, not a silent drop."""
     placed = {name for names in layout.slots.values() for name in names}
-    problems = []
-    for given, slot, option in ((routine.notes, "notes", "--notes"), (routine.url, "link", "--url")):
-        if given and slot not in placed:
-            problems.append(
-                Problem(
-                    None,
-                    None,
-                    option,
-                    f"layout '{layout.name}' has no place for it (leave it out, or use a layout with a '{slot}' slot)",
-                )
-            )
-    if routine.club and "club" not in placed and layout.cards is None:  # cards name the club in card_tag
-        problems.append(
-            Problem(None, None, "--club", f"layout '{layout.name}' has no place for a club (leave it out, or use handout)")
-        )
+    club = routine.club
+    band = "club" in placed and layout.qr  # the club band shows logo and QR; elsewhere a line of text
+    wants = [
+        (routine.notes, "notes" in placed, "--notes", "notes"),
+        (routine.url, "link" in placed, "--url", "a link"),
+        (club, "club" in placed or layout.cards is not None, "--club", "a club"),  # cards: in the tag line
+        (club and club.logo, band, "--logo", "a logo"),
+        (club and club.url, "club" in placed, "--url", "the club's link"),
+        (routine.tracker, "tracker" in placed, "--tracker", "the tracker"),
+        (routine.backs, layout.cards is not None, "--backs", "card backs"),
+    ]
+    problems = [
+        Problem(None, None, option, f"layout '{layout.name}' has no place for {what} (leave it out, or choose another layout)")
+        for given, ok, option, what in wants
+        if given and not ok
+    ]
     if problems:
         raise InputError(problems)
 
@@ -615,6 +620,7 @@ def compose(
         title=_plain(c.text("doc_title")),
         subject=f"Knee recovery routine: {names}" if names else "Knee recovery routine",
         author=routine.name or (routine.club.name if routine.club else "kneecard"),
+        labels=c.labels,
     )
 
 

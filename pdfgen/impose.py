@@ -81,8 +81,9 @@ def _front(c: Composer, item: Item) -> list[Flowable]:
 
 def _back(c: Composer, item: Item) -> list[Flowable]:
     region = asdict(c.library.regions[item.region]) if item.region else None
-    c.narrow = True  # red flags as one list
+    narrow, c.narrow = c.narrow, True  # red flags as one list; the composer is shared, so restore it
     parts = [c.para(c.text("back_title", region=region), "h3"), *c.slot_red_flags()]
+    c.narrow = narrow
     if c.routine.has_ice:
         parts.append(c.ice_box())
     return parts

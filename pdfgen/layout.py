@@ -219,8 +219,9 @@ def _style(r: Reader, parent: Style | None) -> Style:
 
 
 def _styles(top: Reader, problems: Problems) -> dict[str, Style]:
-    node = top.mapping("styles", required=True) or {}
-    sr = top.child("styles") if node else None
+    node = top.mapping("styles", required=True)
+    sr = top.child("styles") if node is not None else None
+    node = node if node is not None else {}
     out: dict[str, Style] = {}
     resolving: set[str] = set()
 
@@ -320,6 +321,9 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     if gap_raw is not None and not (isinstance(gap_raw, (int, float)) and 0 <= gap_raw <= 40):
         pr.problem("gap", f"is '{gap_raw}' mm (0–40 allowed)")
     region_default = pr.text("region_default")
+    if region_default is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", region_default):
+        pr.problem("region_default", f"'{region_default}' is not a region id (a region id from data/regions.yaml, or all)")
+        region_default = None
     pr.finish()
 
     fr = top.child("fit") if top.mapping("fit", required=True) is not None else Reader({}, file, "fit", Problems())

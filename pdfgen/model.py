@@ -15,7 +15,9 @@ from typing import Any
 from pdfgen.errors import Problems
 from pdfgen.schema import Range, Reader, did_you_mean
 
+URL_RE = re.compile(r"https?://\S+")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+HARD_MAX_ICE = 20  # NHS cold-treatment guidance: never more than 20 minutes; no data folder may allow more
 ICE_PLACEHOLDERS = {"minutes", "max_minutes", "between_hours"}
 
 
@@ -177,7 +179,7 @@ def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str], f
 
 def _url(r: Reader) -> str | None:
     url = r.text("url", max_len=300)
-    if url is not None and not re.match(r"^https?://\S+$", url):
+    if url is not None and not URL_RE.fullmatch(url):
         r.problem("url", f"'{url}' is not a web address (http:// or https://, no spaces)")
         return None
     return url
@@ -287,7 +289,7 @@ def _safety(doc: Any, file: str, problems: Problems, sources: dict[str, Source],
 
     ice_r = top.child("ice") if top.mapping("ice", required=True) is not None else Reader({}, file, "ice", Problems())
     lo = ice_r.integer("min_minutes", required=True, lo=1, hi=60) or 5
-    hi = ice_r.integer("max_minutes", required=True, lo=1, hi=60) or 20
+    hi = ice_r.integer("max_minutes", required=True, lo=1, hi=HARD_MAX_ICE) or HARD_MAX_ICE
     default = ice_r.integer("default_minutes", required=True, lo=1, hi=60) or 10
     if not lo <= default <= hi:
         ice_r.problem("default_minutes", f"is {default} (must lie within min_minutes–max_minutes, {lo}–{hi})")
@@ -300,7 +302,7 @@ def _safety(doc: Any, file: str, problems: Problems, sources: dict[str, Source],
             if regs.mapping(rid) is None:
                 continue
             rr = regs.child(rid)
-            cap = rr.integer("max_minutes", required=True, lo=1, hi=hi) or hi
+            cap = rr.integer("max_minutes", required=True, lo=lo, hi=hi) or hi
             reason = rr.text("reason", required=True, max_len=200) or ""
             rr.finish()
             region_max[rid] = (cap, reason)

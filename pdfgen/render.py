@@ -36,20 +36,24 @@ class _Overflow(Exception):
 
 
 class _Doc(BaseDocTemplate):
-    def __init__(self, buf: io.BytesIO, max_pages: int, **kw: Any) -> None:
+    def __init__(self, buf: io.BytesIO, max_pages: int, labels: dict[int, str], **kw: Any) -> None:
         self.max_pages = max_pages
+        self.labels = labels
         super().__init__(buf, **kw)
 
     last_label: str | None = None
-    spilling: str | None = None
+
+    overflow: str | None = None
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        self.last_label = getattr(flowable, "_kc_label", self.last_label)
+        self.last_label = self.labels.get(id(flowable), self.last_label)
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
         if self.page > self.max_pages:
-            raise _Overflow(f'everything after "{self.last_label}"' if self.last_label else None)
+            # ReportLab rewrites the arguments of exceptions raised here, so the label rides on the doc
+            self.overflow = f'everything after "{self.last_label}"' if self.last_label else None
+            raise _Overflow
 
 
 def page_size(routine: Routine, layout: Layout) -> tuple[float, float]:
@@ -132,6 +136,7 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
     doc = _Doc(
         buf,
         layout.max_pages,
+        plan.labels,
         pagesize=(width, height),
         leftMargin=left,
         rightMargin=right,
@@ -213,7 +218,10 @@ def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool 
             PageTemplate(id="later", frames=frames(False), onPage=on_page),
         ]
     )
-    doc.build(list(flow) or [Spacer(1, 1)])
+    try:
+        doc.build(list(flow) or [Spacer(1, 1)])
+    except _Overflow:
+        raise _Overflow(doc.overflow) from None
     return buf.getvalue()
 
 
@@ -312,7 +320,7 @@ def render(routine: Routine, library: Library, layout: Layout) -> bytes:
             "routine",
             f"{misfit or 'the routine'} does not fit on {pages} of layout '{layout.name}' "
             f"even at {layout.min_body:g} pt text "
-            "(drop some methods with --methods or exercises with --exercises, shorten the notes, "
-            "or use --layout large-print, which may run to several pages)",
+            "(drop some methods with --methods or exercises with --exercises, or shorten the notes"
+            + (", or use --layout large-print, which may run to several pages)" if layout.max_pages == 1 else ")"),
         )
     )

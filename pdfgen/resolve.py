@@ -7,13 +7,15 @@ for the outside of the knee) is applied here, from the numbers in `data/`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pdfgen import fonts
 from pdfgen.errors import Problems
-from pdfgen.model import Item, Library
+from pdfgen.layout import PAPERS
+from pdfgen.model import URL_RE, Item, Library
 from pdfgen.schema import LocDict, Reader, did_you_mean
 
 ROUTINE_FIELDS = (
@@ -30,9 +32,7 @@ ROUTINE_FIELDS = (
     "url",
     "tracker",
 )
-URL_RE = re.compile(r"^https?://\S+$")
 CLUB_FIELDS = ("name", "logo", "url")
-PAPERS = ("a4", "letter")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LIMITS = {"name": 80, "notes": 800, "club.name": 80, "club.url": 300}
 
@@ -97,9 +97,10 @@ def _text(src: _Source, key: str, value: Any, origin: str, limit: int, multiline
     if not multiline and "\n" in text:
         src.problem(key, origin, "has a line break (one line of text is allowed)")
         return None
-    bad = CONTROL_RE.search(text)
+    bad = CONTROL_RE.search(text) or next((c for c in text if unicodedata.category(c) == "Cf"), None)
     if bad:
-        src.problem(key, origin, f"has the control character U+{ord(bad.group()):04X} (printable text is allowed)")
+        char = bad if isinstance(bad, str) else bad.group()
+        src.problem(key, origin, f"has the invisible control character U+{ord(char):04X} (printable text is allowed)")
         return None
     if len(text) > limit:
         src.problem(key, origin, f"is {len(text)} characters long (at most {limit} allowed)")
@@ -164,7 +165,7 @@ def resolve(
                     region_origin,
                     f"'{rid}' is not a region{did_you_mean(rid, [*all_regions, 'all'])} (allowed: {allowed})",
                 )
-        regions = tuple(r for r in wanted if r in library.regions)
+        regions = tuple(dict.fromkeys(r for r in wanted if r in library.regions))  # each region once
 
     # exercises
     ex_value, ex_origin = src.get("exercises")
@@ -194,6 +195,8 @@ def resolve(
             regions = tuple(all_regions)
         elif default_region in library.regions:
             regions = (default_region,)
+        elif default_region:
+            problems.add(None, None, "page.region_default", f"the layout's '{default_region}' is not a region (give --region)")
         else:
             problems.add(file, None, "region", f"is missing (give --region: {', '.join([*all_regions, 'all'])})")
     if ex_ids is None:
@@ -274,7 +277,7 @@ def resolve(
             cname = _text(src, "club", club_value.get("name"), club_origin, LIMITS["club.name"])
             club_url = club_value.get("url")
             if club_url is not None and (
-                not isinstance(club_url, str) or not URL_RE.match(club_url) or len(club_url) > LIMITS["club.url"]
+                not isinstance(club_url, str) or not URL_RE.fullmatch(club_url) or len(club_url) > LIMITS["club.url"]
             ):
                 src.problem(
                     "club" if club_origin == "file" else "url",
@@ -306,6 +309,8 @@ def resolve(
                 cr.finish()
             if cname:
                 club = Club(name=cname, logo=logo_path, url=club_url)
+            elif club_value.get("name") is None:
+                src.problem("club", club_origin, "has no name (a club needs a name to go with its logo or link)")
 
     backs, origin = src.get("backs")
     if backs is not None and not isinstance(backs, bool):
@@ -316,7 +321,7 @@ def resolve(
         src.problem("tracker", origin, f"is '{tracker}' (true or false is allowed)")
         tracker = None
     url, origin = src.get("url")
-    if url is not None and (not isinstance(url, str) or not URL_RE.match(url) or len(url) > LIMITS["club.url"]):
+    if url is not None and (not isinstance(url, str) or not URL_RE.fullmatch(url) or len(url) > LIMITS["club.url"]):
         src.problem(
             "url",
             origin,

@@ -141,12 +141,17 @@ def test_unwritable_output_is_exit_1_and_existing_file_kept(run, tmp_path):
     assert existing.read_bytes() == b"precious"
 
 
-def test_output_never_replaces_the_routine_file(run, tmp_path):
+def test_output_never_replaces_an_input(run, tmp_path):
     routine = tmp_path / "r.yaml"
     routine.write_text("region: front\n")
     result = run("build", routine, "-o", routine)
     assert result.exit_code == 2
     assert routine.read_text() == "region: front\n"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("items:\n  - {region: front}\n")
+    result = run("batch", spec, "--combine", spec)
+    assert result.exit_code == 2 and "is one of the inputs" in result.stderr
+    assert spec.read_text() == "items:\n  - {region: front}\n"
 
 
 def test_too_much_to_fit_names_the_way_out(run, tmp_path):
@@ -192,9 +197,45 @@ def test_bad_data_folder_is_reported_by_check(run, tmp_path):
 def test_text_a_layout_cannot_place_is_refused_not_dropped(run, tmp_path, args, field):
     result = run("build", *args, "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
-    assert f"error: {field}: layout 'cards' has no place for it" in result.stderr
+    assert f"error: {field}: layout 'cards' has no place for " in result.stderr
 
 
 def test_cards_carry_the_name_and_club(build):
     body = text(build("--layout", "cards", "--region", "front", "--name", "Sam Lee", "--club", "Harriers"))
     assert "Sam Lee" in body and "Harriers" in body
+
+
+@pytest.mark.parametrize(
+    "args, phrase",
+    [
+        (
+            ["--layout", "large-print", "--region", "front", "--tracker"],
+            "--tracker: layout 'large-print' has no place for the tracker",
+        ),
+        (["--region", "front", "--backs"], "--backs: layout 'one-page' has no place for card backs"),
+        (["--region", "front", "--name", "Ann\u202eB"], "invisible control character U+202E"),
+        (["--region", "front", "--url", "https://x.org\n"], "--url:"),
+    ],
+)
+def test_more_input_that_would_be_lost_or_hidden_is_refused(run, tmp_path, args, phrase):
+    result = run("build", *args, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert phrase in result.stderr
+
+
+def test_club_needs_a_name_and_regions_count_once(run, build, tmp_path):
+    routine = tmp_path / "r.yaml"
+    routine.write_text("region: front\nclub: {url: https://example.org}\n")
+    result = run("build", routine, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2 and "club: has no name" in result.stderr
+    assert text(build("--region", "front,front", name="twice.pdf")) == text(build("--region", "front", name="once.pdf"))
+
+
+def test_multi_page_overflow_message_is_clean(run, tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text("extends: large-print\ndescription: Two pages only.\npage:\n  max_pages: 2\n")
+    result = run("build", "--layout", short, "--region", "all", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    (line,) = errors(result)
+    assert "handle_pageBegin" not in line and 'everything after "' in line and "does not fit on 2 pages" in line
+    assert "use --layout large-print" not in line  # no advice to use the layout it already extends

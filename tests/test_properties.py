@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from conftest import text
 from hypothesis import HealthCheck, given, settings
@@ -31,9 +32,10 @@ def test_any_name_and_notes_build_or_fail_cleanly(run, tmp_path, name, notes):
         assert lines and all(line.startswith("error: --") for line in lines), result.stderr
         assert "Traceback" not in result.stderr
         assert not out.exists()
-        # a refusal must have a reason: a character the font lacks, a control character or a line break
+        # a refusal must have a reason: a character the font lacks, a control or invisible format
+        # character, or a line break
         assert fonts.missing_glyphs(name + notes) or any(
-            ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" for c in name + notes
+            ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" or unicodedata.category(c) == "Cf" for c in name + notes
         )
 
 
