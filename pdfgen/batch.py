@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pdfgen.errors import InputError, KneecardError, OutputError, Problem
-from pdfgen.load import read_text, read_yaml
+from pdfgen.load import merge_docs, read_text, read_yaml
 from pdfgen.resolve import ROUTINE_FIELDS
 from pdfgen.schema import LocDict, LocList, did_you_mean, line_of, type_name
 
@@ -241,7 +241,7 @@ def _read_yaml_spec(path: Path) -> Spec:
         if key in doc:
             base[key] = doc[key]
             base.key_lines[key] = line_of(doc, key) or doc.line
-    base = _merge(base, defaults)
+    base = merge_docs(base, defaults)
     assert isinstance(items, LocList)
 
     def rows() -> Iterator[Row]:
@@ -251,22 +251,9 @@ def _read_yaml_spec(path: Path) -> Spec:
                 problem = Problem(file, line, f"items[{i}]", f"is {type_name(item)} (a mapping of routine fields is allowed)")
                 yield Row(i + 1, file, line, item, f"items[{i}].", [problem])
             else:
-                yield Row(i + 1, file, line, _merge(base, item), f"items[{i}].")
+                yield Row(i + 1, file, line, merge_docs(base, item), f"items[{i}].")
 
     return Spec(path, template, base.get("layout"), rows, lambda: len(items))
-
-
-def _merge(base: LocDict, over: LocDict) -> LocDict:
-    """`over` on top of `base`, keeping each key's line; `club:` mappings merge key by key."""
-    out = LocDict()
-    out.file, out.line = over.file or base.file, over.line or base.line
-    for src in (base, over):
-        for key, value in src.items():
-            if key == "club" and isinstance(out.get(key), dict) and isinstance(value, dict):
-                value = _merge(out[key], value)
-            out[key] = value
-            out.key_lines[key] = line_of(src, key) or src.line
-    return out
 
 
 # ------------------------------------------------------------------ file names

@@ -45,6 +45,6 @@ def _charset() -> frozenset[int]:
 
 
 def missing_glyphs(text: str) -> list[str]:
-    """Characters of `text` the font cannot draw (spaces and line breaks aside)."""
+    """Characters of `text` the font cannot draw (line breaks and tabs aside: they are layout, not glyphs)."""
     have = _charset()
     return sorted({c for c in text if c not in "\n\t" and ord(c) not in have})

@@ -7,12 +7,15 @@ objects; parsing problems become `InputError`s that carry file and line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.schema import LocDict, LocList, line_of
+
+if TYPE_CHECKING:
+    from pdfgen.model import Library
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -108,7 +111,7 @@ def read_yaml(path: Path, what: str = "file") -> Any:
 DATA_FILES = ("sources", "methods", "regions", "exercises", "safety")
 
 
-def load_library(data_dir: Path | None = None):  # -> Library (import kept lazy for start-up)
+def load_library(data_dir: Path | None = None) -> Library:
     """Read and validate every content file of a data folder, reporting all problems at once."""
     from pdfgen.model import build_library
 
@@ -154,7 +157,7 @@ def list_layout_files(dirs: list[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def _merge(base: Any, over: Any) -> Any:
+def merge_docs(base: Any, over: Any) -> Any:
     """Deep-merge `over` onto `base` (mappings merge, anything else replaces), keeping lines and files."""
     if not (isinstance(base, LocDict) and isinstance(over, LocDict)):
         return over
@@ -162,7 +165,7 @@ def _merge(base: Any, over: Any) -> Any:
     out.line, out.file = over.line, over.file
     for src in (base, over):
         for key, value in src.items():
-            out[key] = _merge(out[key], value) if key in out else value
+            out[key] = merge_docs(out[key], value) if key in out else value
             out.key_lines[key] = src.key_lines.get(key, src.line)
             out.key_files[key] = src.key_files.get(key, src.file or "")
     return out
@@ -211,7 +214,7 @@ def load_layout_doc(name: str, dirs: list[Path]) -> tuple[Any, Path]:
             raise InputError(Problem(str(chain[-1][0]), line_of(doc, "extends"), "extends", f"layout '{parent}' does not exist"))
     merged: Any = None
     for _, doc in reversed(chain):
-        merged = doc if merged is None else _merge(merged, doc)
+        merged = doc if merged is None else merge_docs(merged, doc)
     if isinstance(merged, LocDict):
         merged.pop("extends", None)
     return merged, path

@@ -66,7 +66,7 @@ class Routine:
         return any(m.is_ice for m in self.methods)
 
 
-class _Source:
+class _Origin:
     """Where a value came from: a routine file (file, line) or an option (its flag)."""
 
     def __init__(self, reader: Reader, options: dict[str, Any], problems: Problems) -> None:
@@ -87,7 +87,7 @@ class _Source:
             self.reader.problem(key, message)
 
 
-def _text(src: _Source, key: str, value: Any, origin: str, limit: int, multiline: bool = False) -> str | None:
+def _text(src: _Origin, key: str, value: Any, origin: str, limit: int, multiline: bool = False) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -113,7 +113,7 @@ def _text(src: _Source, key: str, value: Any, origin: str, limit: int, multiline
     return text or None
 
 
-def _id_list(src: _Source, key: str, value: Any, origin: str) -> tuple[str, ...] | None:
+def _id_list(src: _Origin, key: str, value: Any, origin: str) -> tuple[str, ...] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -134,7 +134,7 @@ def resolve(
     """Merge a routine document (may be None) with options and check every rule."""
     problems = Problems()
     reader = Reader(doc if doc is not None else LocDict(), file, "", problems)
-    src = _Source(reader, options or {}, problems)
+    src = _Origin(reader, options or {}, problems)
     base_dir = Path(file).parent if file else Path.cwd()
 
     name = _text(src, "name", *src.get("name"), LIMITS["name"])

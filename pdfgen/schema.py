@@ -88,7 +88,7 @@ class Reader:
         self.problems = problems
         self.ok = isinstance(node, dict)
         self.node: dict = node if self.ok else LocDict()
-        self._line = line_of(node) if self.ok else line_of(node)
+        self._line = line_of(node)
         self.used: set[str] = set()
         if not self.ok:
             self.problems.add(self.file, self._line, path or "(top)", f"is {type_name(node)} (a mapping of fields is allowed)")
