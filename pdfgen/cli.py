@@ -58,13 +58,13 @@ def handled(func: Callable) -> Callable:
 data_option = click.option(
     "--data",
     "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     help="Your own content folder instead of the built-in data/.",
 )
 layouts_option = click.option(
     "--layouts",
     "layouts_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     help="A folder of your own layouts (searched first).",
 )
 
@@ -137,7 +137,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("routine_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("routine_file", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=str, help="Output PDF path, or - for standard output. [default: NAME-REGION.pdf]")
 @click.option("--layout", help="one-page, handout, cards, large-print, or a layout .yaml file.")
 @click.option("--region", metavar=REGION_CHOICES, help="Where the knee hurts: lateral (outside), front, above, or all.")
@@ -235,15 +235,15 @@ def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("spec", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     "outdir",
-    type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
+    type=click.Path(path_type=Path),
     help="Folder for the PDFs, created if missing. [default: the current folder]",
 )
-@click.option("--combine", type=click.Path(path_type=Path, dir_okay=False), help="Write one merged PDF instead of one a row.")
+@click.option("--combine", type=click.Path(path_type=Path), help="Write one merged PDF instead of one a row.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes. [default: CPU count]")
 @click.option("--shard", metavar="I/N", help="Build only rows I, I+N, I+2N … (1 ≤ I ≤ N), to split a roster across machines.")
 @data_option
@@ -317,7 +317,7 @@ def batch(
 
 @main.command()
 @click.argument("exercise_id")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="A .pdf or .png file. [default: ID.pdf]")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="A .pdf or .png file. [default: ID.pdf]")
 @click.option(
     "--size", "size_mm", type=click.FloatRange(15, 400), default=80, show_default=True, help="Width in mm (height 3/4 of it)."
 )

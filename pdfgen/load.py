@@ -132,6 +132,10 @@ def load_library(data_dir: Path | None = None) -> Library:
 
 def layout_dirs(extra: Path | None = None) -> list[Path]:
     """Where layouts are looked up by name: a user's folder first, then the built-ins."""
+    if extra is not None and not Path(extra).is_dir():
+        raise InputError(
+            Problem(str(extra), None, "--layouts", "is not a folder (give the folder holding your layout .yaml files)")
+        )
     return ([Path(extra)] if extra else []) + [LAYOUTS_DIR]
 
 
