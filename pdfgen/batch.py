@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pdfgen.errors import InputError, KneecardError, OutputError, Problem
+from pdfgen.errors import InputError, KneecardError, OutputError, Problem, Problems
 from pdfgen.load import merge_docs, read_text, read_yaml
 from pdfgen.resolve import ROUTINE_FIELDS
-from pdfgen.schema import LocDict, LocList, did_you_mean, line_of, type_name
+from pdfgen.schema import LocDict, LocList, Reader, did_you_mean, line_of, type_name
 
 DEFAULT_TEMPLATE = "{name}-{region}.pdf"
 TEMPLATE_FIELDS = ("name", "region", "club", "layout", "paper", "row")
@@ -34,7 +34,6 @@ BOOL_FIELDS = ("backs", "tracker")
 BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CLUB_COLUMNS = {"club_name": "name", "club_url": "url", "club_logo": "logo"}
 CSV_COLUMNS = (*ROUTINE_FIELDS, *CLUB_COLUMNS)
-SPEC_KEYS = ("layout", "paper", "defaults", "items", "output")
 MAX_STEM = 100  # bytes of a file name before "-N.pdf": far below every file system's 255
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 IN_FLIGHT_PER_JOB = 4  # enough to keep workers busy, few enough that memory stays flat
@@ -192,47 +191,28 @@ def _read_yaml_spec(path: Path) -> Spec:
     doc = read_yaml(path, "batch spec")
     if not isinstance(doc, dict):
         raise InputError(Problem(file, line_of(doc), "(top)", f"is {type_name(doc)} (a mapping with items: is allowed)"))
-    problems = []
-    for key in doc:
-        if key not in SPEC_KEYS:
-            problems.append(
-                Problem(
-                    file,
-                    line_of(doc, key),
-                    key,
-                    f"is not a batch spec field{did_you_mean(key, SPEC_KEYS)} (allowed: {', '.join(SPEC_KEYS)})",
-                )
-            )
-    items = doc.get("items")
+    problems = Problems()
+    top = Reader(doc, file, "", problems)
+    for key in ("layout", "paper", "output"):
+        top.text(key)
+    items = top.raw("items")
     if not isinstance(items, list):
-        what = "is missing" if items is None else f"is {type_name(items)}"
-        problems.append(Problem(file, line_of(doc, "items"), "items", f"{what} (a list of routines is allowed)"))
-    defaults = doc.get("defaults")
+        top.problem("items", f"{'is missing' if items is None else 'is ' + type_name(items)} (a list of routines is allowed)")
+    defaults = top.mapping("defaults")
     if defaults is None:
         defaults = LocDict()
-    elif not isinstance(defaults, dict):
-        problems.append(Problem(file, line_of(doc, "defaults"), "defaults", f"is {type_name(defaults)} (a mapping of fields)"))
     else:
-        for key in defaults:
-            if key not in ROUTINE_FIELDS:
-                problems.append(
-                    Problem(
-                        file,
-                        line_of(defaults, key),
-                        f"defaults.{key}",
-                        f"is not a routine field{did_you_mean(key, ROUTINE_FIELDS)} (allowed: {', '.join(ROUTINE_FIELDS)})",
-                    )
-                )
-    for key in ("layout", "paper", "output"):
-        if key in doc and not (isinstance(doc[key], str) and doc[key].strip()):
-            problems.append(Problem(file, line_of(doc, key), key, f"is {type_name(doc[key])} (text is allowed)"))
+        fields = top.child("defaults")
+        for key in ROUTINE_FIELDS:  # the routine fields are checked per row; here only unknown names
+            fields.raw(key)
+        fields.finish()
+    top.finish()
     template = doc.get("output") if isinstance(doc.get("output"), str) else DEFAULT_TEMPLATE
     try:
         check_template(template)
     except ValueError as exc:
-        problems.append(Problem(file, line_of(doc, "output"), "output", str(exc)))
-    if problems:
-        raise InputError(problems)
+        top.problem("output", str(exc))
+    problems.raise_if_any()
 
     # spec-level layout and paper sit below `defaults:`, which sits below each item
     base = LocDict()

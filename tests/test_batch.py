@@ -249,3 +249,12 @@ def test_csv_takes_every_routine_field_including_yes_no(run, tmp_path):
     assert pages(files["ana-front.pdf"]) == 4  # 8 cards: two sheets, each with its back
     assert "Your two weeks" not in text(files["bo-above.pdf"])
     assert "https://example.org/b" in text(files["bo-above.pdf"])
+
+
+def test_spec_typos_are_reported_with_lines_before_anything_is_built(run, tmp_path):
+    spec = write(tmp_path / "s.yaml", "layot: cards\ndefaults: {colour: red}\nitems:\n  - {region: front}\n")
+    result = run("batch", spec, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 2
+    assert f"error: {spec}:1: layot: is not a known field; did you mean 'layout'?" in result.stderr
+    assert f"error: {spec}:2: defaults.colour: is not a known field" in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
