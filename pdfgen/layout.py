@@ -178,16 +178,7 @@ def _compile(source: str):
 
 def _style(r: Reader, parent: Style | None) -> Style:
     def num(key: str, lo: float, hi: float, default: float | None) -> float:
-        value = r.raw(key)
-        if value is None:
-            if default is None:
-                r.problem(key, f"is missing (a number {lo}–{hi} is required)")
-                return lo
-            return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-            r.problem(key, f"is '{value}' (a number {lo}–{hi} is allowed)")
-            return default if default is not None else lo
-        return float(value)
+        return r.number(key, lo, hi, default)
 
     def choice(key: str, allowed: tuple[str, ...], default: str | None) -> str:
         value = r.text(key)
@@ -265,13 +256,7 @@ def _box(r: Reader) -> Box:
         return None if value in (None, "none") else value
 
     def num(key: str, hi: float, default: float) -> float:
-        value = r.raw(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= hi:
-            r.problem(key, f"is '{value}' (a number 0–{hi} allowed)")
-            return default
-        return float(value)
+        return r.number(key, 0, hi, default)
 
     box = Box(
         background=color("background"),
@@ -305,21 +290,13 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     margins = (15.0, 15.0, 15.0, 15.0)
     if pr.mapping("margins", required=True) is not None:
         mr = pr.child("margins")
-        vals = []
-        for side in ("top", "right", "bottom", "left"):
-            v = mr.raw(side, required=True)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 6 <= v <= 80):
-                mr.problem(side, f"is '{v}' mm (6–80 mm allowed: home printers cannot print within 6 mm of the edge)")
-                v = None
-            vals.append(float(v) if v is not None else 15.0)
+        why = ": home printers cannot print within 6 mm of the edge"
+        top_, right, bottom, left = (mr.number(side, 6, 80, None, " mm", why) for side in ("top", "right", "bottom", "left"))
         mr.finish()
-        margins = tuple(vals)  # type: ignore[assignment]
+        margins = (top_, right, bottom, left)
     max_pages = pr.integer("max_pages", required=True, lo=1, hi=50) or 1
     columns = pr.integer("columns", lo=1, hi=3) or 1
-    gap_raw = pr.raw("gap")
-    gap = float(gap_raw) if isinstance(gap_raw, (int, float)) and not isinstance(gap_raw, bool) else 6.0
-    if gap_raw is not None and not (isinstance(gap_raw, (int, float)) and 0 <= gap_raw <= 40):
-        pr.problem("gap", f"is '{gap_raw}' mm (0–40 allowed)")
+    gap = pr.number("gap", 0, 40, 6.0, " mm")
     region_default = pr.text("region_default")
     if region_default is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", region_default):
         pr.problem("region_default", f"'{region_default}' is not a region id (a region id from data/regions.yaml, or all)")
@@ -327,24 +304,13 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     pr.finish()
 
     fr = top.child("fit") if top.mapping("fit", required=True) is not None else Reader({}, file, "fit", Problems())
-    min_body_raw = fr.raw("min_body", required=True)
-    min_body = 9.0
-    if min_body_raw is not None:
-        if isinstance(min_body_raw, bool) or not isinstance(min_body_raw, (int, float)) or not 4 <= min_body_raw <= 40:
-            fr.problem("min_body", f"is '{min_body_raw}' pt (4–40 allowed)")
-        else:
-            min_body = float(min_body_raw)
-    max_scale_raw = fr.raw("max_scale")
-    max_scale = 1.0
-    if max_scale_raw is not None:
-        if isinstance(max_scale_raw, bool) or not isinstance(max_scale_raw, (int, float)) or not 1 <= max_scale_raw <= 2:
-            fr.problem("max_scale", f"is '{max_scale_raw}' (a number 1–2 is allowed)")
-        else:
-            max_scale = float(max_scale_raw)
+    min_body = fr.number("min_body", 4, 40, None, " pt")
+    max_scale = fr.number("max_scale", 1, 2, 1.0)
     fr.finish()
 
     styles = _styles(top, problems)
-    if "body" in styles and styles["body"].size < min_body:
+    body_reported = any(p.field.startswith("styles.body.") for p in problems.items)  # no second error for one mistake
+    if "body" in styles and not body_reported and styles["body"].size < min_body:
         top.problem("styles", f"body size {styles['body'].size:g} pt is below fit.min_body {min_body:g} pt")
 
     boxes: dict[str, Box] = {}
@@ -442,13 +408,7 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
 def _figure(top: Reader) -> tuple[float, float, str]:
     """Where an item's figure goes: its box in mm, beside (left) or above (top) the item's text."""
     r = top.child("figure")
-    size = []
-    for key, default in (("width", 26.0), ("height", 22.0)):
-        value = r.raw(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 10 <= value <= 150):
-            r.problem(key, f"is '{value}' mm (10–150 allowed)")
-            value = None
-        size.append(float(value) if value is not None else default)
+    size = [r.number("width", 10, 150, 26.0, " mm"), r.number("height", 10, 150, 22.0, " mm")]
     position = r.text("position") or "left"
     if position not in ("left", "top"):
         r.problem("position", f"'{position}' is not a position{did_you_mean(position, ('left', 'top'))} (allowed: left, top)")
@@ -461,13 +421,7 @@ def _cards(top: Reader) -> Cards:
     r = top.child("cards")
 
     def mm(key: str, lo: float, hi: float, default: float) -> float:
-        value = r.raw(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-            r.problem(key, f"is '{value}' mm ({lo:g}–{hi:g} allowed)")
-            return default
-        return float(value)
+        return r.number(key, lo, hi, default, " mm")
 
     grid = r.raw("grid")
     cols, rows = 2, 2

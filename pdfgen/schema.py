@@ -139,6 +139,22 @@ class Reader:
             return None
         return value
 
+    def number(self, key: str, lo: float, hi: float, default: float | None, unit: str = "", why: str = "") -> float:
+        """A number (whole or not) within lo–hi; `default` when absent (None: the field is required).
+        A wrong value is reported and the default used, so validation goes on to the next field."""
+        value = self.raw(key)
+        allowed = f"{lo:g}–{hi:g}{unit} allowed{why}"
+        if value is None:
+            if default is None:
+                self.problem(key, f"is missing (a number, {allowed})")
+                return lo
+            return default
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not numeric or not lo <= value <= hi:
+            self.problem(key, f"is '{value}'{unit if numeric else ''} ({allowed})")
+            return default if default is not None else lo
+        return float(value)
+
     def number_range(self, key: str, lo: int = 1, hi: int = 10_000) -> Range | None:
         """An int or a [low, high] pair, as doses are written."""
         value = self.raw(key)
