@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
@@ -17,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from pdfgen import __version__, fonts
-from pdfgen.compose import Composer, compose
+from pdfgen.compose import Composer, base_context, compose
 from pdfgen.errors import InputError, Problem
 from pdfgen.layout import MM, Cards, Layout
 from pdfgen.model import Item, Library
@@ -27,6 +28,10 @@ from pdfgen.resolve import Routine
 EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
 
 
+_FITTED: OrderedDict[tuple, tuple[Layout, Item, float]] = OrderedDict()  # holds its keys' objects: ids stay unique
+_FITTED_MAX = 1024  # a few decks' worth: a roster of different names never piles up
+
+
 class _Fitter:
     """Composers per scale, so each card tries sizes without rebuilding styles every time."""
 
@@ -34,23 +39,46 @@ class _Fitter:
         self.routine, self.library, self.layout = routine, library, layout
         self.scales = scales_for(layout)
         self._composers: dict[float, Composer] = {}
+        self.context = repr(base_context(routine, library))  # everything a layout text can show
 
     def composer(self, scale: float) -> Composer:
         if scale not in self._composers:
             self._composers[scale] = Composer(self.routine, self.library, self.layout, scale)
         return self._composers[scale]
 
-    def largest(self, build: Any, label: str, width: float, height: float) -> float:
+    def fitted(self, build: Any, item: Item, side: str, label: str, width: float, height: float) -> list[Flowable]:
+        """The card built at the largest scale that fits its box.
+
+        A batch prints the same card for many rows: the scale found for the same item, side,
+        box and text context is tried first (and still measured, so a stale guess can never
+        clip), and the search runs only when it does not fit."""
+        key = (id(self.layout), id(item), side, width, height, self.context)
+        hit = _FITTED.get(key)
+        if hit is not None and hit[0] is self.layout and hit[1] is item:
+            _FITTED.move_to_end(key)
+            parts = build(self.composer(hit[2]))
+            if stack_height(parts, width) <= height:
+                return parts
+        scale, parts = self.largest(build, label, width, height)
+        _FITTED[key] = (self.layout, item, scale)
+        if len(_FITTED) > _FITTED_MAX:
+            _FITTED.popitem(last=False)
+        return parts
+
+    def largest(self, build: Any, label: str, width: float, height: float) -> tuple[float, list[Flowable]]:
         """The largest scale at which `build(composer)` fits the box (a binary search: fitting is
-        monotone in scale); an error naming the card if even the smallest does not."""
+        monotone in scale), with the card built at it; an error naming the card if even the
+        smallest does not fit."""
+        built: dict[float, list[Flowable]] = {}
 
         def fits(scale: float) -> bool:
-            return stack_height(build(self.composer(scale)), width) <= height
+            built[scale] = build(self.composer(scale))
+            return stack_height(built[scale], width) <= height
 
         lo, hi = 0, len(self.scales) - 1
         if not fits(self.scales[hi]):
             smallest = self.composer(self.scales[hi])
-            over = stack_height(build(smallest), width) - height
+            over = stack_height(built[self.scales[hi]], width) - height
             lines = max(1, math.ceil(over / smallest.st["body"].leading))
             raise InputError(
                 Problem(
@@ -67,11 +95,12 @@ class _Fitter:
                 hi = mid
             else:
                 lo = mid + 1
-        return self.scales[hi]
+        return self.scales[hi], built[self.scales[hi]]
 
-    def each(self, builders: list[tuple[Any, str]], width: float, height: float) -> list[list[Flowable]]:
+    def each(self, items: list[Item], side: str, build: Any, width: float, height: float) -> list[list[Flowable]]:
         """Each card at the largest size that fits it (a deck-wide size would shrink every card to the ice card's)."""
-        return [build(self.composer(self.largest(build, label, width, height))) for build, label in builders]
+        label = "{}" if side == "front" else "back of {}"
+        return [self.fitted(lambda c, it=it: build(c, it), it, side, label.format(it.name), width, height) for it in items]
 
 
 def _front(c: Composer, item: Item) -> list[Flowable]:
@@ -127,12 +156,8 @@ def render_cards(routine: Routine, library: Library, layout: Layout, page_size: 
     inner_w, inner_h = w - 2 * pad, h - 2 * pad
     fitter = _Fitter(routine, library, layout)
     items = [*routine.exercises, *routine.methods]
-    fronts = fitter.each([(lambda c, it=it: _front(c, it), it.name) for it in items], inner_w, inner_h)
-    backs = (
-        fitter.each([(lambda c, it=it: _back(c, it), f"back of {it.name}") for it in items], inner_w, inner_h)
-        if routine.backs
-        else []
-    )
+    fronts = fitter.each(items, "front", _front, inner_w, inner_h)
+    backs = fitter.each(items, "back", _back, inner_w, inner_h) if routine.backs else []
 
     plan = compose(routine, library, layout, 1.0)
     buf = io.BytesIO()
