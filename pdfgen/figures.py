@@ -40,13 +40,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Image, Polygon, PolyLine
-from reportlab.graphics.shapes import Path as PathShape
 from reportlab.lib import colors
 
 from pdfgen.schema import Reader, did_you_mean, file_of, line_of
+
+if TYPE_CHECKING:  # drawing needs ReportLab's graphics (and through it Platypus); checking poses does not
+    from reportlab.graphics.shapes import Drawing, Group
 
 VIEWS = ("side", "front")
 BASES = ("standing", "sitting", "kneeling", "half-kneeling", "lying-back", "lying-side")
@@ -783,6 +784,9 @@ def figure_marks(ill: Illustration, accent: str = "#1f5f73") -> list[_Mark]:
 
 
 def _shapes(marks: list[_Mark], scale: float, dx: float, dy: float) -> Group:
+    from reportlab.graphics.shapes import Circle, Group, Polygon, PolyLine
+    from reportlab.graphics.shapes import Path as PathShape
+
     g = Group()
 
     def pt(p: tuple[float, float]) -> tuple[float, float]:
@@ -830,6 +834,8 @@ def _shapes(marks: list[_Mark], scale: float, dx: float, dy: float) -> Group:
 def _drawing(width: float, height: float) -> Drawing:
     """An empty Drawing that names the embedded body font: ReportLab's renderer sets a font on
     entry, and its default (Helvetica) would be referenced in the PDF without being embedded."""
+    from reportlab.graphics.shapes import Drawing
+
     from pdfgen.fonts import register
 
     d = Drawing(width, height)
@@ -843,6 +849,7 @@ def draw_figure(illustration: Illustration, width: float, height: float, accent:
     d = _drawing(width, height)
     pad = max(1.5, 0.04 * min(width, height))
     if illustration.image is not None:
+        from reportlab.graphics.shapes import Image
         from reportlab.lib.utils import ImageReader
 
         iw, ih = ImageReader(str(illustration.image)).getSize()
