@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,7 @@ class Item:
     url: str | None = None  # a link to more (a video, a leaflet), printed with a QR code
     illustration: Any = None  # pdfgen.figures.Illustration for exercises, once drawn from data
     icon: str | None = None  # a method's icon name, drawn by pdfgen.figures
-
-    @property
-    def is_ice(self) -> bool:
-        return self.id == "ice"
+    is_ice: bool = False  # the method safety.yaml's ice rules cover (`ice.method`): it carries the ice note
 
 
 @dataclass(frozen=True)
@@ -78,6 +75,7 @@ class Region:
 
 @dataclass(frozen=True)
 class IceRules:
+    method: str  # id of the method these rules cover, so a renamed method can never lose its note
     default_minutes: int
     min_minutes: int
     max_minutes: int
@@ -277,7 +275,9 @@ def _check_ice_note(r: Reader, key: str, lines: tuple[str, ...]) -> None:
             )
 
 
-def _safety(doc: Any, file: str, problems: Problems, sources: dict[str, Source], regions: set[str]) -> Safety:
+def _safety(
+    doc: Any, file: str, problems: Problems, sources: dict[str, Source], regions: set[str], methods: dict[str, Item]
+) -> Safety:
     top = Reader(doc, file, "", problems)
 
     def source_list(r: Reader) -> tuple[str, ...]:
@@ -288,6 +288,13 @@ def _safety(doc: Any, file: str, problems: Problems, sources: dict[str, Source],
         return ids
 
     ice_r = top.child("ice") if top.mapping("ice", required=True) is not None else Reader({}, file, "ice", Problems())
+    method = ice_r.text("method") or "ice"
+    if methods and method not in methods:
+        ice_r.problem(
+            "method",
+            f"'{method}' is not a method in methods.yaml{did_you_mean(method, methods)} "
+            f"(name the method the ice rules and note cover: {', '.join(methods)})",
+        )
     lo = ice_r.integer("min_minutes", required=True, lo=1, hi=60) or 5
     hi = ice_r.integer("max_minutes", required=True, lo=1, hi=HARD_MAX_ICE) or HARD_MAX_ICE
     default = ice_r.integer("default_minutes", required=True, lo=1, hi=60) or 10
@@ -310,6 +317,7 @@ def _safety(doc: Any, file: str, problems: Problems, sources: dict[str, Source],
     note = ice_r.text_list("note", required=True, min_items=1, max_items=8, max_len=160)
     _check_ice_note(ice_r, "note", note)
     ice = IceRules(
+        method=method,
         default_minutes=default,
         min_minutes=lo,
         max_minutes=hi,
@@ -382,7 +390,9 @@ def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
     methods = _items(Reader(mdoc, mfile, "", problems), "methods", "method", sources, region_ids, folder)
     efile, edoc = docs["exercises"]
     exercises = _items(Reader(edoc, efile, "", problems), "exercises", "exercise", sources, region_ids, folder)
-    safety = _safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids)
+    safety = _safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids, methods)
+    if safety.ice.method in methods:
+        methods[safety.ice.method] = replace(methods[safety.ice.method], is_ice=True)
 
     for region in regions.values():
         for xid in region.exercises:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from conftest import ROOT, text
+
 from pdfgen import fonts
 from pdfgen.build import library
 
@@ -34,3 +38,36 @@ def test_safety_numbers_match_content_md():
     assert LIB.methods["stretch"].dosage.times == (2, 3)
     assert LIB.methods["cool-down"].dosage.minutes == (5, 10)
     assert len(LIB.safety.red_flags) >= 7
+
+
+def _data_copy(tmp_path: Path, edit) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in (ROOT / "data").glob("*.yaml"):
+        (data / f.name).write_text(edit(f.name, f.read_text()))
+    return data
+
+
+def test_renamed_ice_method_keeps_its_note_when_safety_names_it(run, tmp_path):
+    def edit(name: str, text: str) -> str:
+        if name == "methods.yaml":
+            return text.replace("  - id: ice\n", "  - id: cold-pack\n")
+        if name == "safety.yaml":
+            return text.replace("  method: ice ", "  method: cold-pack ")
+        return text
+
+    data = _data_copy(tmp_path, edit)
+    out = tmp_path / "x.pdf"
+    result = run("build", "--data", data, "--region", "front", "--methods", "cold-pack", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    page = " ".join(text(out.read_bytes()).split())
+    for line in LIB.safety.ice.note_lines(LIB.safety.ice.default_minutes):
+        assert line in page
+
+
+def test_renamed_ice_method_without_safety_is_refused(run, tmp_path):
+    data = _data_copy(tmp_path, lambda name, text: text.replace("  - id: ice\n", "  - id: cold-pack\n"))
+    result = run("check", "--data", data)
+    assert result.exit_code == 2
+    (line,) = [ln for ln in result.stderr.splitlines() if "ice.method" in ln]
+    assert line.startswith(f"error: {data / 'safety.yaml'}:") and "'ice' is not a method" in line and "cold-pack" in line
