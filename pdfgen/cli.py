@@ -352,11 +352,12 @@ def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, d
         raise InputError(_problem("-o", f"'{target}' ends in '{kind or '(nothing)'}' (.pdf or .png is allowed)"))
     width = size_mm * 72 / 25.4
     height = width * 3 / 4
-    data = figures.figure_pdf(item.illustration, width, height, accent, title=item.name)
     if kind == ".png":
         try:
-            data = figures.figure_png(data, figures.draw_figure(item.illustration, width, height, accent))
+            data = figures.figure_png(item.illustration, width, height, accent, title=item.name)
         except figures.NoPngRenderer as exc:
             raise InputError(_problem("-o", str(exc))) from None
+    else:
+        data = figures.figure_pdf(item.illustration, width, height, accent, title=item.name)
     write_atomic(target, data)
     click.echo(f"wrote {target} ({item.name}, {size_mm:g} mm wide)", err=True)

@@ -997,29 +997,36 @@ class NoPngRenderer(RuntimeError):
 
 def figure_pdf(illustration: Illustration, width: float, height: float, accent: str = "#1f5f73", title: str = "") -> bytes:
     """A one-page PDF holding just the figure, for authors tuning a pose (same input, same bytes)."""
+    return _drawing_pdf(draw_figure(illustration, width, height, accent), title)
+
+
+def _drawing_pdf(drawing: Drawing, title: str) -> bytes:
     import io
 
     from reportlab.graphics import renderPDF
     from reportlab.pdfgen.canvas import Canvas
 
     from pdfgen import __version__
-
-    buf = io.BytesIO()
     from pdfgen.fonts import register
 
-    canvas = Canvas(buf, pagesize=(width, height), invariant=1, initialFontName=register()["regular"])
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(drawing.width, drawing.height), invariant=1, initialFontName=register()["regular"])
     canvas.setTitle(title or "kneecard figure")
     canvas.setAuthor("kneecard")
     canvas.setSubject("Exercise illustration")
     canvas.setCreator(f"kneecard {__version__}")
-    renderPDF.draw(draw_figure(illustration, width, height, accent), canvas, 0, 0)
+    renderPDF.draw(drawing, canvas, 0, 0)
     canvas.showPage()
     canvas.save()
     return buf.getvalue()
 
 
-def figure_png(pdf: bytes, drawing: Drawing, dpi: int = 300) -> bytes:
-    """PNG bytes: ReportLab's renderPM if its C backend is there, else pypdfium2 on the PDF."""
+def figure_png(
+    illustration: Illustration, width: float, height: float, accent: str = "#1f5f73", title: str = "", dpi: int = 300
+) -> bytes:
+    """PNG bytes of the figure, drawn once: ReportLab's renderPM if its C backend is there, else
+    pypdfium2 on the figure's PDF."""
+    drawing = draw_figure(illustration, width, height, accent)
     try:
         from reportlab.graphics import renderPM
 
@@ -1032,7 +1039,7 @@ def figure_png(pdf: bytes, drawing: Drawing, dpi: int = 300) -> bytes:
         raise NoPngRenderer('PNG output needs pypdfium2 (pip install "kneecard[png]"), or write a .pdf') from None
     import io
 
-    doc = pdfium.PdfDocument(pdf)
+    doc = pdfium.PdfDocument(_drawing_pdf(drawing, title))
     try:
         image = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
     finally:

@@ -269,6 +269,22 @@ def test_figure_command_writes_a_png(run, tmp_path):
         assert image.format == "PNG" and image.width >= 300  # 30 mm at 300 dpi is about 354 px
 
 
+def test_figure_png_fallback_draws_the_figure_once(run, tmp_path, monkeypatch):
+    import reportlab.graphics.renderPM as renderPM
+
+    def no_backend(*a, **k):
+        raise RuntimeError("cannot import desired renderPM backend")
+
+    calls = []
+    real = figures.draw_figure
+    monkeypatch.setattr(renderPM, "drawToString", no_backend)
+    monkeypatch.setattr(figures, "draw_figure", lambda *a, **k: calls.append(a) or real(*a, **k))
+    out = tmp_path / "fig.png"
+    result = run("figure", "wall-sit", "-o", out, "--size", "30")
+    assert result.exit_code == 0, result.stderr
+    assert len(calls) == 1 and out.read_bytes().startswith(b"\x89PNG")
+
+
 def test_figure_png_without_a_renderer_says_what_to_install(run, tmp_path, monkeypatch):
     import reportlab.graphics.renderPM as renderPM
 
