@@ -28,7 +28,7 @@ from pdfgen.resolve import Routine
 EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
 
 
-_FITTED: OrderedDict[tuple, tuple[Layout, Item, float]] = OrderedDict()  # holds its keys' objects: ids stay unique
+_FITTED: OrderedDict[tuple, tuple[Layout, Item, list[Flowable]]] = OrderedDict()  # holds its keys' objects
 _FITTED_MAX = 1024  # a few decks' worth: a roster of different names never piles up
 
 
@@ -49,18 +49,16 @@ class _Fitter:
     def fitted(self, build: Any, item: Item, side: str, label: str, width: float, height: float) -> list[Flowable]:
         """The card built at the largest scale that fits its box.
 
-        A batch prints the same card for many rows: the scale found for the same item, side,
-        box and text context is tried first (and still measured, so a stale guess can never
-        clip), and the search runs only when it does not fit."""
+        A batch prints the same card for many rows, and a card is a function of its item, side,
+        box and text context: the card fitted for those once in this process is drawn again
+        (flowables redraw on any canvas), so a deck after the first costs only its drawing."""
         key = (id(self.layout), id(item), side, width, height, self.context)
         hit = _FITTED.get(key)
         if hit is not None and hit[0] is self.layout and hit[1] is item:
             _FITTED.move_to_end(key)
-            parts = build(self.composer(hit[2]))
-            if stack_height(parts, width) <= height:
-                return parts
-        scale, parts = self.largest(build, label, width, height)
-        _FITTED[key] = (self.layout, item, scale)
+            return hit[2]
+        parts = self.largest(build, label, width, height)[1]
+        _FITTED[key] = (self.layout, item, parts)
         if len(_FITTED) > _FITTED_MAX:
             _FITTED.popitem(last=False)
         return parts

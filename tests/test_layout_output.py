@@ -157,21 +157,21 @@ def test_ice_card_carries_the_full_ice_note_and_backs_are_mirrored(build):
     assert LIB.safety.red_flags[0] in " ".join((reader.pages[1].extract_text() or "").split())
 
 
-def test_card_fit_memo_reuses_the_search_and_can_never_clip():
-    """A batch prints the same deck many times: the second build reuses each card's fitted
-    scale and must give the same bytes; a wrong remembered scale is measured and searched again."""
+def test_a_second_deck_reuses_the_fitted_cards_and_prints_the_same(monkeypatch):
+    """A batch prints the same deck many times: the second build draws the cards fitted by the
+    first (no search, no composing) and gives the same bytes; other text context fits anew."""
     from pdfgen import impose
     from pdfgen.build import build_one
 
     impose._FITTED.clear()
     first, _, _ = build_one({"layout": "cards", "region": "all", "backs": True})
-    assert impose._FITTED
+    searches = []
+    real = impose._Fitter.largest
+    monkeypatch.setattr(impose._Fitter, "largest", lambda self, *a: searches.append(a[1]) or real(self, *a))
     again, _, _ = build_one({"layout": "cards", "region": "all", "backs": True})
-    assert again == first
-    for key, (lay, item, _) in list(impose._FITTED.items()):
-        impose._FITTED[key] = (lay, item, max(impose.scales_for(lay)))  # every card remembered too big
-    poisoned, _, _ = build_one({"layout": "cards", "region": "all", "backs": True})
-    assert poisoned == first
+    assert again == first and searches == []
+    build_one({"layout": "cards", "region": "all", "backs": True, "ice_minutes": 8})
+    assert len(searches) == 2 * (len(LIB.methods) + len(LIB.exercises))  # ice minutes are text context
 
 
 def test_card_too_small_names_the_card(run, tmp_path):
