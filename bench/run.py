@@ -3,7 +3,7 @@
 Not a test and not run in CI: it takes minutes. Every figure comes from this one run, on this
 machine, so the ratios compare like with like.
 
-    python bench/run.py [--runs 3] [--only one-page,500,1000,weasyprint]
+    python bench/run.py [--runs 3] [--only one-page,imports,500,1000,weasyprint]
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def timed(cmd: list[str], runs: int, tmp: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", default="one-page,500,1000,weasyprint")
+    ap.add_argument("--only", default="one-page,imports,500,1000,weasyprint")
     args = ap.parse_args()
     only = set(args.only.split(","))
     kc = [PY, "-m", "pdfgen"]
@@ -76,6 +76,12 @@ def main() -> None:
             a = timed([*kc, "build", "--region", "front", "--name", "Sam", "-o", "{out}/sam.pdf"], args.runs, tmp)
             b = timed([*floor, "-o", "{out}/floor.pdf"], args.runs, tmp)
             rows.append(("one-page build", a, b, "canvas floor, 1 page", "<= 1.3"))
+        if "imports" in only:
+            # what the libraries the brief names cost before kneecard does anything: the
+            # one-page target's budget measured against its own floor
+            deps = timed([PY, "-c", "import reportlab.platypus, click, jinja2.sandbox"], args.runs, tmp)
+            b = timed([*floor, "-o", "{out}/floor.pdf"], args.runs, tmp)
+            rows.append(("import Platypus + Click + Jinja2, nothing else", deps, b, "canvas floor, 1 page", "(info)"))
         if "500" in only:
             spec = cards_spec(tmp / "cards.yaml", DECKS)
             n = DECKS * DECK
