@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -499,14 +500,21 @@ def _camera(ill: Illustration) -> _Camera:
     return _Camera(right, _cross(c, right), c)
 
 
+@cache
+def _color(color: str) -> colors.Color:
+    """ReportLab's toColor rebuilds its table of named colours on every call; a figure asks
+    hundreds of times for the same few."""
+    return colors.toColor(color)
+
+
 def grey_level(color: str) -> float:
     """Lightness a greyscale printer keeps (0 black – 255 white), by the Rec. 601 weights."""
-    c = colors.toColor(color)
+    c = _color(color)
     return 255 * (0.299 * c.red + 0.587 * c.green + 0.114 * c.blue)
 
 
 def _mix(color: str, other: str, k: float) -> str:
-    a, b = colors.toColor(color), colors.toColor(other)
+    a, b = _color(color), _color(other)
     return colors.Color(*(x + (y - x) * k for x, y in zip(a.rgb(), b.rgb(), strict=True))).hexval().replace("0x", "#")
 
 
@@ -796,24 +804,24 @@ def _shapes(marks: list[_Mark], scale: float, dx: float, dy: float) -> Group:
         w = m.width * scale
         if m.kind == "circle":
             (x, y), r = pt(m.points[0]), m.radius * scale
-            g.add(Circle(x, y, r + 0.009 * scale, fillColor=colors.toColor(PAPER), strokeColor=None))
-            g.add(Circle(x, y, r, fillColor=colors.toColor(m.fill or m.color), strokeColor=None))
+            g.add(Circle(x, y, r + 0.009 * scale, fillColor=_color(PAPER), strokeColor=None))
+            g.add(Circle(x, y, r, fillColor=_color(m.fill or m.color), strokeColor=None))
         elif m.kind == "line":
             flat = [c for p in m.points for c in pt(p)]
             if m.color not in ("#9a9a9a",):  # a paper halo so crossing limbs read front and back
                 g.add(
                     PolyLine(
-                        flat, strokeColor=colors.toColor(PAPER), strokeWidth=w + 0.018 * scale, strokeLineCap=1, strokeLineJoin=1
+                        flat, strokeColor=_color(PAPER), strokeWidth=w + 0.018 * scale, strokeLineCap=1, strokeLineJoin=1
                     )
                 )
-            g.add(PolyLine(flat, strokeColor=colors.toColor(m.color), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
+            g.add(PolyLine(flat, strokeColor=_color(m.color), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
         elif m.kind == "poly":
             flat = [c for p in m.points for c in pt(p)]
-            stroke = colors.toColor(m.color) if m.width else None
+            stroke = _color(m.color) if m.width else None
             g.add(
                 Polygon(
                     flat,
-                    fillColor=colors.toColor(m.fill) if m.fill else None,
+                    fillColor=_color(m.fill) if m.fill else None,
                     strokeColor=stroke,
                     strokeWidth=w,
                     strokeLineJoin=1,
@@ -824,7 +832,7 @@ def _shapes(marks: list[_Mark], scale: float, dx: float, dy: float) -> Group:
             c1 = (x0 + 2 / 3 * (qx - x0), y0 + 2 / 3 * (qy - y0))
             c2 = (x1 + 2 / 3 * (qx - x1), y1 + 2 / 3 * (qy - y1))
             for color, width in ((PAPER, w + 0.014 * scale), (m.color, w)):
-                path = PathShape(strokeColor=colors.toColor(color), strokeWidth=width, fillColor=None, strokeLineCap=1)
+                path = PathShape(strokeColor=_color(color), strokeWidth=width, fillColor=None, strokeLineCap=1)
                 path.moveTo(x0, y0)
                 path.curveTo(c1[0], c1[1], c2[0], c2[1], x1, y1)
                 g.add(path)
