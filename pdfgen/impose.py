@@ -28,7 +28,7 @@ from pdfgen.resolve import Routine
 EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
 
 
-_FITTED: OrderedDict[tuple, tuple[Layout, Item, list[Flowable]]] = OrderedDict()  # holds its keys' objects
+_FITTED: OrderedDict[tuple, tuple[Layout, Library, Item, list[Flowable]]] = OrderedDict()  # holds its keys' objects
 _FITTED_MAX = 1024  # a few decks' worth: a roster of different names never piles up
 
 
@@ -39,7 +39,10 @@ class _Fitter:
         self.routine, self.library, self.layout = routine, library, layout
         self.scales = scales_for(layout)
         self._composers: dict[float, Composer] = {}
-        self.context = repr(base_context(routine, library))  # everything a layout text can show
+        # everything of the routine a card can show: the layout texts' context, and the items by
+        # id (names need not be unique, and which method is ice decides the backs' ice box)
+        methods, exercises = [m.id for m in routine.methods], [x.id for x in routine.exercises]
+        self.context = repr((base_context(routine, library), methods, exercises))
 
     def composer(self, scale: float) -> Composer:
         if scale not in self._composers:
@@ -49,16 +52,17 @@ class _Fitter:
     def fitted(self, build: Any, item: Item, side: str, label: str, width: float, height: float) -> list[Flowable]:
         """The card built at the largest scale that fits its box.
 
-        A batch prints the same card for many rows, and a card is a function of its item, side,
-        box and text context: the card fitted for those once in this process is drawn again
-        (flowables redraw on any canvas), so a deck after the first costs only its drawing."""
-        key = (id(self.layout), id(item), side, width, height, self.context)
+        A batch prints the same card for many rows, and a card is a function of its layout,
+        content library, item, side, box and routine context: the card fitted for those once in
+        this process is drawn again (flowables redraw on any canvas), so a deck after the first
+        costs only its drawing."""
+        key = (id(self.layout), id(self.library), id(item), side, width, height, self.context)
         hit = _FITTED.get(key)
-        if hit is not None and hit[0] is self.layout and hit[1] is item:
+        if hit is not None and hit[0] is self.layout and hit[1] is self.library and hit[2] is item:
             _FITTED.move_to_end(key)
-            return hit[2]
+            return hit[3]
         parts = self.largest(build, label, width, height)[1]
-        _FITTED[key] = (self.layout, item, parts)
+        _FITTED[key] = (self.layout, self.library, item, parts)
         if len(_FITTED) > _FITTED_MAX:
             _FITTED.popitem(last=False)
         return parts
@@ -152,12 +156,12 @@ def render_cards(routine: Routine, library: Library, layout: Layout, page_size: 
     x0, y_top = _grid_origin(cards, page_w, page_h)
     w, h, gap, pad = cards.width * MM, cards.height * MM, cards.gap * MM, cards.padding * MM
     inner_w, inner_h = w - 2 * pad, h - 2 * pad
+    plan = compose(routine, library, layout, 1.0)  # first: it refuses what a card cannot place
     fitter = _Fitter(routine, library, layout)
     items = [*routine.exercises, *routine.methods]
     fronts = fitter.each(items, "front", _front, inner_w, inner_h)
     backs = fitter.each(items, "back", _back, inner_w, inner_h) if routine.backs else []
 
-    plan = compose(routine, library, layout, 1.0)
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=page_size, invariant=1, lang=layout.lang, initialFontName=fonts.register()["regular"])
     canvas.setTitle(plan.title)

@@ -170,8 +170,34 @@ def test_a_second_deck_reuses_the_fitted_cards_and_prints_the_same(monkeypatch):
     monkeypatch.setattr(impose._Fitter, "largest", lambda self, *a: searches.append(a[1]) or real(self, *a))
     again, _, _ = build_one({"layout": "cards", "region": "all", "backs": True})
     assert again == first and searches == []
-    build_one({"layout": "cards", "region": "all", "backs": True, "ice_minutes": 8})
+    eight, _, _ = build_one({"layout": "cards", "region": "all", "backs": True, "ice_minutes": 8})
     assert len(searches) == 2 * (len(LIB.methods) + len(LIB.exercises))  # ice minutes are text context
+    impose._FITTED.clear()
+    assert build_one({"layout": "cards", "region": "all", "backs": True, "ice_minutes": 8})[0] == eight
+
+
+def test_reused_cards_follow_which_method_is_ice_not_its_name(tmp_path):
+    """Two methods may share a name; the backs carry the ice box only when the ice method is in."""
+    from dataclasses import replace
+
+    from pdfgen import impose
+    from pdfgen.build import layout
+    from pdfgen.render import render
+    from pdfgen.resolve import resolve
+
+    twin = replace(LIB, methods={**LIB.methods, "massage": replace(LIB.methods["massage"], name=LIB.methods["ice"].name)})
+    cards = layout("cards", None)
+
+    def backs(methods: str) -> bytes:
+        routine = resolve(twin, options={"region": "front", "methods": methods, "backs": True}, default_region="front")
+        return render(routine, twin, cards)
+
+    impose._FITTED.clear()
+    with_ice, without_ice = backs("ice"), backs("massage")
+    impose._FITTED.clear()
+    assert backs("massage") == without_ice
+    assert backs("ice") == with_ice
+    assert text(with_ice).count("Ice safety") > text(without_ice).count("Ice safety")
 
 
 def test_card_too_small_names_the_card(run, tmp_path):
