@@ -17,6 +17,7 @@ from pdfgen.schema import Range, Reader, did_you_mean
 
 URL_RE = re.compile(r"https?://\S+")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ICE_WORDS = re.compile(r"\b(ice|icing|iced|cold[- ]pack|frozen)\b", re.IGNORECASE)  # a method named so is an ice method
 HARD_MAX_ICE = 20  # NHS cold-treatment guidance: never more than 20 minutes; no data folder may allow more
 ICE_PLACEHOLDERS = {"minutes", "max_minutes", "between_hours"}
 
@@ -288,7 +289,10 @@ def _safety(
         return ids
 
     ice_r = top.child("ice") if top.mapping("ice", required=True) is not None else Reader({}, file, "ice", Problems())
-    method = ice_r.text("method") or "ice"
+    method = ice_r.text("method")
+    if method == "":
+        ice_r.problem("method", "is empty (the id of the method the ice rules cover is allowed, e.g. ice)")
+    method = method or "ice"
     if methods and method not in methods:
         ice_r.problem(
             "method",
@@ -380,6 +384,29 @@ def _printed_text(methods: dict[str, Item], exercises: dict[str, Item], regions:
     return tuple((w, t) for w, t in out if t)
 
 
+def _check_ice_method(doc: Reader, methods: dict[str, Item], ice_id: str) -> None:
+    """Keep the ice note on the method that is really ice: the method `ice.method` names takes
+    its minutes from safety.yaml, and no other method may be named as ice (it would print
+    without the note)."""
+    for i, node in doc.items("methods"):
+        if not isinstance(node, dict) or node.get("id") not in methods:
+            continue
+        r = doc.child("methods", i)
+        item = methods[node["id"]]
+        if item.is_ice and item.dosage.minutes is not None:
+            r.child("dosage").problem(
+                "minutes",
+                f"is set, but '{item.id}' is the ice method (safety.yaml ice.method) and its minutes come from "
+                "safety.yaml: remove them, or point ice.method at the method that is ice",
+            )
+        elif not item.is_ice and ICE_WORDS.search(item.name):
+            r.problem(
+                "name",
+                f"'{item.name}' reads as an ice method, but safety.yaml ice.method names '{ice_id}': point "
+                f"ice.method at '{item.id}' so the ice note prints with it, or rename the method",
+            )
+
+
 def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
     """Validate the parsed content files together; raise one InputError listing every problem."""
     problems = Problems()
@@ -393,6 +420,7 @@ def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
     safety = _safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids, methods)
     if safety.ice.method in methods:
         methods[safety.ice.method] = replace(methods[safety.ice.method], is_ice=True)
+        _check_ice_method(Reader(mdoc, mfile, "", problems), methods, safety.ice.method)
 
     for region in regions.values():
         for xid in region.exercises:

@@ -261,7 +261,7 @@ def resolve(
                     src.problem(
                         "ice_minutes",
                         minutes_origin,
-                        "is set but ice is not among the methods (add ice to the methods, or drop the ice minutes)",
+                        f"is set but ice is not among the methods (add {ice.method} to the methods, or drop the ice minutes)",
                     )
 
     # club

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import ROOT, text
+from pypdf import PdfReader
 
 from pdfgen import fonts
 from pdfgen.build import library
@@ -63,11 +65,50 @@ def test_renamed_ice_method_keeps_its_note_when_safety_names_it(run, tmp_path):
     page = " ".join(text(out.read_bytes()).split())
     for line in LIB.safety.ice.note_lines(LIB.safety.ice.default_minutes):
         assert line in page
+    # on a card only the item itself can bring the note: the renamed method must
+    cards = tmp_path / "cards.pdf"
+    result = run("build", "--data", data, "--layout", "cards", "--region", "front", "--methods", "cold-pack", "-o", cards)
+    assert result.exit_code == 0, result.stderr
+    sheets = [" ".join((pg.extract_text() or "").split()) for pg in PdfReader(cards).pages]
+    (sheet,) = [t for t in sheets if LIB.methods["ice"].name in t]
+    for line in LIB.safety.ice.note_lines(LIB.safety.ice.default_minutes):
+        assert line in sheet
 
 
-def test_renamed_ice_method_without_safety_is_refused(run, tmp_path):
-    data = _data_copy(tmp_path, lambda name, text: text.replace("  - id: ice\n", "  - id: cold-pack\n"))
+def test_renamed_ice_method_in_an_old_data_folder_is_refused(run, tmp_path):
+    """A data folder from before `ice.method` (no such line) means the method `ice`."""
+
+    def edit(name: str, text: str) -> str:
+        if name == "safety.yaml":
+            return "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("  method:"))
+        return text.replace("  - id: ice\n", "  - id: cold-pack\n")
+
+    data = _data_copy(tmp_path, edit)
+    assert "method:" not in (data / "safety.yaml").read_text()
     result = run("check", "--data", data)
     assert result.exit_code == 2
     (line,) = [ln for ln in result.stderr.splitlines() if "ice.method" in ln]
-    assert line.startswith(f"error: {data / 'safety.yaml'}:") and "'ice' is not a method" in line and "cold-pack" in line
+    assert re.match(rf"error: {re.escape(str(data / 'safety.yaml'))}:\d+: ice\.method: 'ice' is not a method", line)
+    assert "cold-pack" in line
+
+
+def test_ice_method_pointing_at_another_method_is_refused(run, tmp_path):
+    """Naming the wrong (existing) method would print the real ice method without its note."""
+
+    def edit(name: str, text: str) -> str:
+        if name == "safety.yaml":
+            return text.replace("  method: ice ", "  method: cool-down ")
+        return text.replace("  - id: ice\n", "  - id: cold-pack\n")
+
+    data = _data_copy(tmp_path, edit)
+    result = run("check", "--data", data)
+    assert result.exit_code == 2
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith(f"error: {data / 'methods.yaml'}:")]
+    assert any(".dosage.minutes: is set, but 'cool-down' is the ice method" in ln for ln in lines), lines
+    assert any(".name: 'Ice your knee' reads as an ice method" in ln and "'cold-pack'" in ln for ln in lines), lines
+
+
+def test_empty_ice_method_is_refused(run, tmp_path):
+    data = _data_copy(tmp_path, lambda name, text: text.replace("  method: ice ", '  method: "" '))
+    result = run("check", "--data", data)
+    assert result.exit_code == 2 and "ice.method: is empty" in result.stderr
