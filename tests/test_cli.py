@@ -239,3 +239,19 @@ def test_multi_page_overflow_message_is_clean(run, tmp_path):
     (line,) = errors(result)
     assert "handle_pageBegin" not in line and 'everything after "' in line and "does not fit on 2 pages" in line
     assert "use --layout large-print" not in line  # no advice to use the layout it already extends
+
+
+def test_commands_import_only_what_they_need():
+    """Start-up stays lean: listing content or asking for help loads neither Platypus nor
+    ReportLab's graphics (they cost ~70 ms); building does."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from click.testing import CliRunner; from pdfgen.cli import main; "
+        "r = CliRunner().invoke(main, sys.argv[1:]); assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in sys.modules if m.startswith(('reportlab.platypus', 'reportlab.graphics', 'jinja2'))))"
+    )
+    for args in (["--help"], ["list", "layouts"], ["list", "exercises"]):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True).stdout
+        assert out.strip() == "[]", (args, out)
