@@ -809,11 +809,7 @@ def _shapes(marks: list[_Mark], scale: float, dx: float, dy: float) -> Group:
         elif m.kind == "line":
             flat = [c for p in m.points for c in pt(p)]
             if m.color not in ("#9a9a9a",):  # a paper halo so crossing limbs read front and back
-                g.add(
-                    PolyLine(
-                        flat, strokeColor=_color(PAPER), strokeWidth=w + 0.018 * scale, strokeLineCap=1, strokeLineJoin=1
-                    )
-                )
+                g.add(PolyLine(flat, strokeColor=_color(PAPER), strokeWidth=w + 0.018 * scale, strokeLineCap=1, strokeLineJoin=1))
             g.add(PolyLine(flat, strokeColor=_color(m.color), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
         elif m.kind == "poly":
             flat = [c for p in m.points for c in pt(p)]
