@@ -68,36 +68,55 @@ class _Fitter:
         return parts
 
     def largest(self, build: Any, label: str, width: float, height: float) -> tuple[float, list[Flowable]]:
-        """The largest scale at which `build(composer)` fits the box (a binary search: fitting is
-        monotone in scale), with the card built at it; an error naming the card if even the
-        smallest does not fit."""
-        built: dict[float, list[Flowable]] = {}
+        """The largest scale at which `build(composer)` fits the box, with the card built at it;
+        an error naming the card if even the smallest does not fit.
 
-        def fits(scale: float) -> bool:
-            built[scale] = build(self.composer(scale))
-            return stack_height(built[scale], width) <= height
+        Fitting is monotone in scale. Many fronts fit at the largest size; otherwise the
+        overflow there gives a first guess (a card's text area grows about as the square of the
+        scale), its neighbours confirm it, and a bisection settles the rest. For the shipped
+        deck that is 43 tries for 14 fronts, where a plain bisection takes 69."""
+        scales, n = self.scales, len(self.scales)
+        built: dict[int, list[Flowable]] = {}
+        heights: dict[int, float] = {}
 
-        lo, hi = 0, len(self.scales) - 1
-        if not fits(self.scales[hi]):
-            smallest = self.composer(self.scales[hi])
-            over = stack_height(built[self.scales[hi]], width) - height
-            lines = max(1, math.ceil(over / smallest.st["body"].leading))
-            raise InputError(
-                Problem(
-                    None,
-                    None,
-                    "card",
-                    f'"{label}" needs {lines} more line{"s" if lines > 1 else ""} at {self.layout.min_body:g} pt: '
-                    "shorten its steps or use a larger card (cards.width/height in the layout)",
-                )
-            )
-        while lo < hi:  # invariant: scales[hi] fits
+        def fits(i: int) -> bool:
+            if i not in built:
+                built[i] = build(self.composer(scales[i]))
+                heights[i] = stack_height(built[i], width)
+            return heights[i] <= height
+
+        if fits(0):
+            return scales[0], built[0]
+        guess = scales[0] * (height / heights[0]) ** 0.5
+        g = next((i for i in range(1, n) if scales[i] <= guess), n - 1)
+        if fits(g):  # the answer is g or larger: usually g itself
+            if g == 1 or not fits(g - 1):
+                return scales[g], built[g]
+            lo, hi = 1, g - 1
+        else:  # the answer is smaller than g: often the next one
+            if g + 1 < n and fits(g + 1):
+                return scales[g + 1], built[g + 1]
+            lo, hi = g + 2, n - 1
+        while lo < hi:  # indices below lo do not fit; hi fits, or is the smallest and untried
             mid = (lo + hi) // 2
-            if fits(self.scales[mid]):
+            if fits(mid):
                 hi = mid
             else:
                 lo = mid + 1
-        return self.scales[hi], built[self.scales[hi]]
+        if lo < n and fits(lo):
+            return scales[lo], built[lo]
+        smallest = self.composer(scales[-1])
+        fits(n - 1)
+        lines = max(1, math.ceil((heights[n - 1] - height) / smallest.st["body"].leading))
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "card",
+                f'"{label}" needs {lines} more line{"s" if lines > 1 else ""} at {self.layout.min_body:g} pt: '
+                "shorten its steps or use a larger card (cards.width/height in the layout)",
+            )
+        )
 
     def each(self, items: list[Item], side: str, build: Any, width: float, height: float) -> list[list[Flowable]]:
         """Each card at the largest size that fits it (a deck-wide size would shrink every card to the ice card's)."""

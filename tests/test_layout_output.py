@@ -200,6 +200,58 @@ def test_reused_cards_follow_which_method_is_ice_not_its_name(tmp_path):
     assert text(with_ice).count("Ice safety") > text(without_ice).count("Ice safety")
 
 
+@pytest.mark.parametrize("side", ["front", "back"])
+def test_card_size_search_finds_what_trying_every_size_finds(side):
+    """The guessed-then-confirmed search must agree with trying every size in turn."""
+    from pdfgen import impose
+    from pdfgen.build import layout
+    from pdfgen.errors import InputError
+    from pdfgen.render import stack_height
+    from pdfgen.resolve import resolve
+
+    lay = layout("cards", None)
+    routine = resolve(LIB, options={"region": "all", "backs": True}, default_region="all")
+    fitter = impose._Fitter(routine, LIB, lay)
+    width = (CARDS["width"] - 2 * lay.cards.padding) * MM
+    draw = impose._front if side == "front" else impose._back
+    for item in [*routine.exercises, *routine.methods][:: 3 if side == "back" else 1]:
+        build = lambda c, it=item: draw(c, it)  # noqa: E731
+        heights = [stack_height(build(fitter.composer(s)), width) for s in fitter.scales]
+        for height_mm in range(40, 160, 2 if side == "front" else 6):
+            height = height_mm * MM
+            linear = next((s for s, h in zip(fitter.scales, heights, strict=True) if h <= height), None)
+            try:
+                found = fitter.largest(build, item.name, width, height)[0]
+            except InputError:
+                found = None
+            assert found == linear, (item.name, height_mm)
+
+
+@pytest.mark.parametrize("power", [0.5, 1, 2, 3, 5])
+def test_card_size_search_on_any_monotone_growth(power):
+    """Whatever the growth of a card with its scale (the search guesses a square law), the
+    answer is the largest scale that fits, or the card's error."""
+    from types import SimpleNamespace
+
+    from reportlab.platypus import Spacer
+
+    from pdfgen import impose
+    from pdfgen.build import layout
+    from pdfgen.errors import InputError
+    from pdfgen.resolve import resolve
+
+    fitter = impose._Fitter(resolve(LIB, options={"region": "front"}), LIB, layout("cards", None))
+    fitter.composer = lambda s: SimpleNamespace(scale=s, st={"body": SimpleNamespace(leading=10)})  # type: ignore[method-assign]
+    build = lambda c: [Spacer(1, 100 * c.scale**power)]  # noqa: E731
+    for box in [100 * s**power for s in fitter.scales] + [100 * s**power + 0.5 for s in fitter.scales] + [1, 1000]:
+        linear = next((s for s in fitter.scales if 100 * s**power <= box), None)
+        try:
+            found = fitter.largest(build, "card", 100, box)[0]
+        except InputError:
+            found = None
+        assert found == linear, box
+
+
 def test_card_too_small_names_the_card(run, tmp_path):
     small = tmp_path / "tiny.yaml"
     small.write_text("extends: cards\ndescription: Tiny.\ncards:\n  width: 45\n  height: 60\n")
