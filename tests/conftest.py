@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
@@ -37,6 +39,21 @@ def build(run, tmp_path):
         return out.read_bytes()
 
     return _build
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A copy of the shipped data/ folder to edit, for --data."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return folder
+
+
+def edit_data(folder: Path, edit: Callable[[str, str], str]) -> Path:
+    """Rewrite each YAML file of a data folder through `edit(file name, text)`."""
+    for f in folder.glob("*.yaml"):
+        f.write_text(edit(f.name, f.read_text()))
+    return folder
 
 
 def words(pdf: bytes, page: int = 0) -> list[dict]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from conftest import text
+from conftest import edit_data, text
 
 from pdfgen import __version__
 
@@ -163,21 +162,15 @@ def test_too_much_to_fit_names_the_way_out(run, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_custom_data_folder(run, tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (Path(__file__).parent.parent / "data").glob("*.yaml"):
-        (data / f.name).write_text(f.read_text().replace("Side-lying clamshell", "Clamshell on your side"))
+def test_custom_data_folder(run, tmp_path, data_copy):
+    data = edit_data(data_copy, lambda name, yaml_text: yaml_text.replace("Side-lying clamshell", "Clamshell on your side"))
     out = tmp_path / "x.pdf"
     assert run("build", "--data", data, "--region", "lateral", "-o", out).exit_code == 0
     assert "Clamshell on your side" in text(out.read_bytes())
 
 
-def test_bad_data_folder_is_reported_by_check(run, tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (Path(__file__).parent.parent / "data").glob("*.yaml"):
-        (data / f.name).write_text(f.read_text())
+def test_bad_data_folder_is_reported_by_check(run, data_copy):
+    data = data_copy
     ex = data / "exercises.yaml"
     ex.write_text(ex.read_text().replace("region: front", "region: frnt", 1).replace("sets: 3", "sets: three", 1))
     result = run("check", "--data", data)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from conftest import ROOT, text
+from conftest import edit_data, text
 from pypdf import PdfReader
 
 from pdfgen import fonts
@@ -42,15 +41,7 @@ def test_safety_numbers_match_content_md():
     assert len(LIB.safety.red_flags) >= 7
 
 
-def _data_copy(tmp_path: Path, edit) -> Path:
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (ROOT / "data").glob("*.yaml"):
-        (data / f.name).write_text(edit(f.name, f.read_text()))
-    return data
-
-
-def test_renamed_ice_method_keeps_its_note_when_safety_names_it(run, tmp_path):
+def test_renamed_ice_method_keeps_its_note_when_safety_names_it(run, tmp_path, data_copy):
     def edit(name: str, text: str) -> str:
         if name == "methods.yaml":
             return text.replace("  - id: ice\n", "  - id: cold-pack\n")
@@ -58,7 +49,7 @@ def test_renamed_ice_method_keeps_its_note_when_safety_names_it(run, tmp_path):
             return text.replace("  method: ice ", "  method: cold-pack ")
         return text
 
-    data = _data_copy(tmp_path, edit)
+    data = edit_data(data_copy, edit)
     out = tmp_path / "x.pdf"
     result = run("build", "--data", data, "--region", "front", "--methods", "cold-pack", "-o", out)
     assert result.exit_code == 0, result.stderr
@@ -75,7 +66,7 @@ def test_renamed_ice_method_keeps_its_note_when_safety_names_it(run, tmp_path):
         assert line in sheet
 
 
-def test_renamed_ice_method_in_an_old_data_folder_is_refused(run, tmp_path):
+def test_renamed_ice_method_in_an_old_data_folder_is_refused(run, data_copy):
     """A data folder from before `ice.method` (no such line) means the method `ice`."""
 
     def edit(name: str, text: str) -> str:
@@ -83,7 +74,7 @@ def test_renamed_ice_method_in_an_old_data_folder_is_refused(run, tmp_path):
             return "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("  method:"))
         return text.replace("  - id: ice\n", "  - id: cold-pack\n")
 
-    data = _data_copy(tmp_path, edit)
+    data = edit_data(data_copy, edit)
     assert "method:" not in (data / "safety.yaml").read_text()
     result = run("check", "--data", data)
     assert result.exit_code == 2
@@ -92,7 +83,7 @@ def test_renamed_ice_method_in_an_old_data_folder_is_refused(run, tmp_path):
     assert "cold-pack" in line
 
 
-def test_ice_method_pointing_at_another_method_is_refused(run, tmp_path):
+def test_ice_method_pointing_at_another_method_is_refused(run, data_copy):
     """Naming the wrong (existing) method would print the real ice method without its note."""
 
     def edit(name: str, text: str) -> str:
@@ -100,7 +91,7 @@ def test_ice_method_pointing_at_another_method_is_refused(run, tmp_path):
             return text.replace("  method: ice ", "  method: cool-down ")
         return text.replace("  - id: ice\n", "  - id: cold-pack\n")
 
-    data = _data_copy(tmp_path, edit)
+    data = edit_data(data_copy, edit)
     result = run("check", "--data", data)
     assert result.exit_code == 2
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith(f"error: {data / 'methods.yaml'}:")]
@@ -108,7 +99,7 @@ def test_ice_method_pointing_at_another_method_is_refused(run, tmp_path):
     assert any(".name: 'Ice your knee' reads as an ice method" in ln and "'cold-pack'" in ln for ln in lines), lines
 
 
-def test_empty_ice_method_is_refused(run, tmp_path):
-    data = _data_copy(tmp_path, lambda name, text: text.replace("  method: ice ", '  method: "" '))
+def test_empty_ice_method_is_refused(run, data_copy):
+    data = edit_data(data_copy, lambda name, text: text.replace("  method: ice ", '  method: "" '))
     result = run("check", "--data", data)
     assert result.exit_code == 2 and "ice.method: is empty" in result.stderr

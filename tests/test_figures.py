@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-from conftest import MM, ROOT
+from conftest import MM
 from pypdf import PdfReader
 from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
@@ -161,13 +160,6 @@ def test_same_figure_same_bytes():
 
 
 # ---------------------------------------------------------------- bad data, located
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
 
 
 def edit(folder: Path, old: str, new: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -64,12 +63,8 @@ def test_routine_url_prints_as_text_and_qr(build):
     assert decode(pdf) == [URL]
 
 
-def test_item_url_prints_beside_the_item(run, tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for f in (Path(__file__).resolve().parent.parent / "data").glob("*"):
-        if f.is_file():
-            (data / f.name).write_bytes(f.read_bytes())
+def test_item_url_prints_beside_the_item(run, tmp_path, data_copy):
+    data = data_copy
     ex = data / "exercises.yaml"
     item_url = "https://example.org/wall-sit"
     ex.write_text(ex.read_text().replace("  - id: wall-sit\n", f"  - id: wall-sit\n    url: {item_url}\n", 1))
