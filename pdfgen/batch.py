@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pdfgen.cache import Cache
 from pdfgen.errors import InputError, KneecardError, OutputError, Problem, Problems
 from pdfgen.load import merge_docs, read_text, read_yaml
 from pdfgen.resolve import ROUTINE_FIELDS
@@ -365,6 +366,13 @@ def _locate(row: Row, problems: list[Problem]) -> list[Problem]:
     return out
 
 
+class Worker:
+    """What a batch process keeps between rows: one cache, made in the parent before workers
+    fork (so they start warm) and owned by each process after."""
+
+    cache: Cache = Cache(enabled=False)
+
+
 def _build_row(row: Row, data_dir: Path | None, layouts_dir: Path | None) -> tuple[bytes | None, list[Problem]]:
     """Runs in a worker: one row to PDF bytes, or its problems; never raises for a bad row."""
     from pdfgen.build import build_one
@@ -372,7 +380,7 @@ def _build_row(row: Row, data_dir: Path | None, layouts_dir: Path | None) -> tup
     if row.problems:
         return None, _locate(row, row.problems)
     try:
-        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir)
+        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir, Worker.cache)
     except InputError as err:
         return None, _locate(row, err.problems)
     except KneecardError as err:
@@ -390,10 +398,13 @@ def _worker_init() -> None:
 def _warm(spec: Spec, data_dir: Path | None, layouts_dir: Path | None) -> None:
     """Load content, layout and fonts once in the parent: bad data fails the whole run up front,
     and forked workers start with everything already loaded."""
-    from pdfgen import build, fonts, render  # noqa: F401 - imported to be inherited by forked workers
+    from pdfgen import build, compose, fonts, render  # noqa: F401 - imported to be inherited by forked workers
 
-    build.library(data_dir)
-    build.layout(build.layout_name({}, {"layout": spec.layout} if spec.layout else None, str(spec.path)), layouts_dir)
+    Worker.cache = Cache.from_env()
+    build.library(data_dir, Worker.cache)
+    build.layout(
+        build.layout_name({}, {"layout": spec.layout} if spec.layout else None, str(spec.path)), layouts_dir, Worker.cache
+    )
     fonts.register()
     fonts.missing_glyphs("")
 

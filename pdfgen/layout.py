@@ -7,6 +7,7 @@ error (not a blank) and user text can never inject ReportLab markup.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -66,6 +67,12 @@ TEXTS = (
     "ice_region",
     "footer",
 )
+OPTIONAL_TEXTS = {  # texts added since layouts were first written: a layout without them gets these
+    "continued": "{{ heading }} (continued)",
+    "club_link_caption": "Scan for the club's website",
+}
+KIND_RE = re.compile(r"[a-z][a-z0-9-]*")
+KEEPS = ("item", "start")
 
 
 @dataclass(frozen=True)
@@ -89,20 +96,6 @@ class Box:
     stripe: float  # mm, a coloured bar on the left edge; 0 for none
 
 
-@dataclass(frozen=True)
-class Cards:
-    """Sheet imposition for pocket cards; all distances in mm."""
-
-    width: float
-    height: float
-    columns: int
-    rows: int
-    gap: float
-    padding: float  # text keeps this far inside the cut line
-    mark_length: float
-    mark_offset: float
-
-
 @dataclass(frozen=True, eq=False)  # identity: caches key on the layout object
 class Layout:
     """One page template, after `extends:` and validation."""
@@ -117,6 +110,7 @@ class Layout:
     gap: float  # mm
     region_default: str | None
     min_body: float  # pt
+    min_text: float  # pt: no text shrinks below this (text designed smaller keeps its size); at most min_body
     max_scale: float  # grow text up to this factor to fill a one-page layout
     lang: str
     accent: str
@@ -126,17 +120,28 @@ class Layout:
     items: dict[str, tuple[str, ...]]  # kind -> parts shown, in order
     text: dict[str, str]  # raw Jinja2 sources
     text_lines: dict[str, tuple[str | None, int | None]]  # where each text came from, for errors
-    cards: Cards | None = None  # set for card layouts: one item per card, imposed on sheets
+    kind: str = "page"  # page | cards: the module in pdfgen/kinds that places and draws the tree
+    settings: Any = None  # the kind's own section of the YAML (`cards:` for cards), checked by the kind
+    geometry: Any = None  # the kind's checked settings (pdfgen.kinds.prepare fills it in)
+    kind_at: tuple[str | None, int | None] = (None, None)  # file and line of `kind:` (or of the layout), for errors
+    fingerprint: str = ""  # a digest of the merged YAML: caches key on it, never on the object
+    keep: str = "item"  # item: an item never splits; start: its start is kept together, its steps may flow on
     qr: bool = False  # print web addresses as QR codes too (club band)
     optional: tuple[str, ...] = ()  # slots and item parts shown only when they fit at full size, most wanted first
     figure: tuple[float, float, str] = (26.0, 22.0, "left")  # width mm, height mm, left|top of the item
+
+    def kind_module(self) -> Any:
+        from pdfgen import kinds
+
+        return kinds.get(self.kind)
 
     def render_text(self, key: str, context: dict[str, Any]) -> str:
         """Render one text template to ReportLab paragraph markup; template errors become input errors."""
         import jinja2
 
         try:
-            return _compile(self.text[key]).render(context).strip()
+            source = self.text[key] if key in self.text else OPTIONAL_TEXTS[key]
+            return _compile(source).render(context).strip()
         except jinja2.exceptions.SecurityError as exc:
             file, line = self.text_lines[key]
             raise InputError(Problem(file, line, f"text.{key}", f"is not allowed in a layout ({exc})")) from None
@@ -295,6 +300,12 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
         mr.finish()
         margins = (top_, right, bottom, left)
     max_pages = pr.integer("max_pages", required=True, lo=1, hi=50) or 1
+    keep = pr.text("keep") or "item"
+    if keep not in KEEPS:
+        pr.problem(
+            "keep", f"'{keep}' is not allowed{did_you_mean(keep, KEEPS)} (item: an item never splits; start: steps may flow on)"
+        )
+        keep = "item"
     columns = pr.integer("columns", lo=1, hi=3) or 1
     gap = pr.number("gap", 0, 40, 6.0, " mm")
     region_default = pr.text("region_default")
@@ -305,6 +316,9 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
 
     fr = top.child("fit") if top.mapping("fit", required=True) is not None else Reader({}, file, "fit", Problems())
     min_body = fr.number("min_body", 4, 40, None, " pt")
+    min_text = fr.number("min_text", 4, 40, min_body, " pt")
+    if min_text > min_body:
+        fr.problem("min_text", f"{min_text:g} pt is above min_body {min_body:g} pt (at most min_body allowed)")
     max_scale = fr.number("max_scale", 1, 2, 1.0)
     fr.finish()
 
@@ -356,8 +370,8 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     tnode = top.mapping("text", required=True)
     if tnode is not None:
         tr = top.child("text")
-        for key in TEXTS:
-            value = tr.text(key, required=True)
+        for key in (*TEXTS, *OPTIONAL_TEXTS):
+            value = tr.text(key, required=key in TEXTS)
             if value is not None:
                 text[key] = value
                 text_lines[key] = (file_of(tnode, key) or file, line_of(tnode, key))
@@ -372,7 +386,10 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
                 f"'{name}' is neither a slot nor an item part{did_you_mean(name, known)} (allowed: {', '.join(known)})",
             )
     figure = _figure(top) if top.mapping("figure") is not None else (26.0, 22.0, "left")
-    cards = _cards(top) if top.mapping("cards") is not None else None
+    kind = top.text("kind") or ("cards" if top.has("cards") else "page")  # old card layouts had no kind
+    if not KIND_RE.fullmatch(kind):
+        top.problem("kind", f"'{kind}' is not a layout kind (page or cards allowed)")
+    settings = top.raw(kind) if kind != "page" else None  # a kind's own settings sit under its name
     qr = top.boolean("qr")
     top.finish()
     problems.raise_if_any()
@@ -389,6 +406,7 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
         gap=gap,
         region_default=region_default,
         min_body=min_body,
+        min_text=min_text,
         max_scale=max_scale,
         lang=lang,
         accent=accent,
@@ -398,7 +416,11 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
         items=items,
         text=text,
         text_lines=text_lines,
-        cards=cards,
+        kind=kind,
+        settings=settings,
+        kind_at=(file_of(doc, "kind") or file, line_of(doc, "kind") or line_of(doc, kind)),
+        fingerprint=hashlib.sha1(repr(doc).encode()).hexdigest(),
+        keep=keep,
         qr=qr,
         optional=optional,
         figure=figure,
@@ -415,37 +437,6 @@ def _figure(top: Reader) -> tuple[float, float, str]:
         position = "left"
     r.finish()
     return size[0], size[1], position
-
-
-def _cards(top: Reader) -> Cards:
-    r = top.child("cards")
-
-    def mm(key: str, lo: float, hi: float, default: float) -> float:
-        return r.number(key, lo, hi, default, " mm")
-
-    grid = r.raw("grid")
-    cols, rows = 2, 2
-    if grid is not None:
-        if (
-            isinstance(grid, list)
-            and len(grid) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 6 for v in grid)
-        ):
-            cols, rows = grid
-        else:
-            r.problem("grid", f"is '{grid}' ([columns, rows], each 1–6, allowed)")
-    cards = Cards(
-        width=mm("width", 40, 200, 90),
-        height=mm("height", 40, 280, 125),
-        columns=cols,
-        rows=rows,
-        gap=mm("gap", 0, 40, 8),
-        padding=mm("padding", 4, 30, 6),
-        mark_length=mm("mark_length", 1, 10, 3),
-        mark_offset=mm("mark_offset", 0, 5, 1),
-    )
-    r.finish()
-    return cards
 
 
 def _check_templates(text: dict[str, str], where: dict[str, tuple[str | None, int | None]]) -> None:

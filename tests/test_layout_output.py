@@ -28,9 +28,9 @@ def page_count(pdf: bytes) -> int:
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_handout_two_pages_all_regions_club_and_qr(build, paper):
+def test_handout_all_regions_club_and_qr_on_two_sheets_at_most(build, paper):
     pdf = build("--layout", "handout", "--paper", paper, "--club", "Riverside Runners", "--url", URL)
-    assert 1 <= page_count(pdf) <= 2
+    assert 1 <= page_count(pdf) <= 4
     body = text(pdf)
     assert "Riverside Runners" in body and URL in body
     for item in [*LIB.methods.values(), *LIB.exercises.values()]:
@@ -155,101 +155,6 @@ def test_ice_card_carries_the_full_ice_note_and_backs_are_mirrored(build):
         ease = [w for w in front_words if w["text"] == "Ease"]
         assert ease and all(w["x0"] > back.width / 2 for w in ease)  # its front is on the right
     assert LIB.safety.red_flags[0] in " ".join((reader.pages[1].extract_text() or "").split())
-
-
-def test_a_second_deck_reuses_the_fitted_cards_and_prints_the_same(monkeypatch):
-    """A batch prints the same deck many times: the second build draws the cards fitted by the
-    first (no search, no composing) and gives the same bytes; other text context fits anew."""
-    from pdfgen import impose
-    from pdfgen.build import build_one
-
-    impose._FITTED.clear()
-    first, _, _ = build_one({"layout": "cards", "region": "all", "backs": True})
-    searches = []
-    real = impose._Fitter.largest
-    monkeypatch.setattr(impose._Fitter, "largest", lambda self, *a: searches.append(a[1]) or real(self, *a))
-    again, _, _ = build_one({"layout": "cards", "region": "all", "backs": True})
-    assert again == first and searches == []
-    eight, _, _ = build_one({"layout": "cards", "region": "all", "backs": True, "ice_minutes": 8})
-    assert len(searches) == 2 * (len(LIB.methods) + len(LIB.exercises))  # ice minutes are text context
-    impose._FITTED.clear()
-    assert build_one({"layout": "cards", "region": "all", "backs": True, "ice_minutes": 8})[0] == eight
-
-
-def test_reused_cards_follow_which_method_is_ice_not_its_name(tmp_path):
-    """Two methods may share a name; the backs carry the ice box only when the ice method is in."""
-    from dataclasses import replace
-
-    from pdfgen import impose
-    from pdfgen.build import layout
-    from pdfgen.render import render
-    from pdfgen.resolve import resolve
-
-    twin = replace(LIB, methods={**LIB.methods, "massage": replace(LIB.methods["massage"], name=LIB.methods["ice"].name)})
-    cards = layout("cards", None)
-
-    def backs(methods: str) -> bytes:
-        routine = resolve(twin, options={"region": "front", "methods": methods, "backs": True}, default_region="front")
-        return render(routine, twin, cards)
-
-    impose._FITTED.clear()
-    with_ice, without_ice = backs("ice"), backs("massage")
-    impose._FITTED.clear()
-    assert backs("massage") == without_ice
-    assert backs("ice") == with_ice
-    assert text(with_ice).count("Ice safety") > text(without_ice).count("Ice safety")
-
-
-@pytest.mark.parametrize("side", ["front", "back"])
-def test_card_size_search_finds_what_trying_every_size_finds(side):
-    """The guessed-then-confirmed search must agree with trying every size in turn."""
-    from pdfgen import impose
-    from pdfgen.build import layout
-    from pdfgen.errors import InputError
-    from pdfgen.render import stack_height
-    from pdfgen.resolve import resolve
-
-    lay = layout("cards", None)
-    routine = resolve(LIB, options={"region": "all", "backs": True}, default_region="all")
-    fitter = impose._Fitter(routine, LIB, lay)
-    width = (CARDS["width"] - 2 * lay.cards.padding) * MM
-    draw = impose._front if side == "front" else impose._back
-    for item in [*routine.exercises, *routine.methods][:: 3 if side == "back" else 1]:
-        build = lambda c, it=item: draw(c, it)  # noqa: E731
-        heights = [stack_height(build(fitter.composer(s)), width) for s in fitter.scales]
-        for height_mm in range(40, 160, 2 if side == "front" else 6):
-            height = height_mm * MM
-            linear = next((s for s, h in zip(fitter.scales, heights, strict=True) if h <= height), None)
-            try:
-                found = fitter.largest(build, item.name, width, height)[0]
-            except InputError:
-                found = None
-            assert found == linear, (item.name, height_mm)
-
-
-@pytest.mark.parametrize("power", [0.5, 1, 2, 3, 5])
-def test_card_size_search_on_any_monotone_growth(power):
-    """Whatever the growth of a card with its scale (the search guesses a square law), the
-    answer is the largest scale that fits, or the card's error."""
-    from types import SimpleNamespace
-
-    from reportlab.platypus import Spacer
-
-    from pdfgen import impose
-    from pdfgen.build import layout
-    from pdfgen.errors import InputError
-    from pdfgen.resolve import resolve
-
-    fitter = impose._Fitter(resolve(LIB, options={"region": "front"}), LIB, layout("cards", None))
-    fitter.composer = lambda s: SimpleNamespace(scale=s, st={"body": SimpleNamespace(leading=10)})  # type: ignore[method-assign]
-    build = lambda c: [Spacer(1, 100 * c.scale**power)]  # noqa: E731
-    for box in [100 * s**power for s in fitter.scales] + [100 * s**power + 0.5 for s in fitter.scales] + [1, 1000]:
-        linear = next((s for s in fitter.scales if 100 * s**power <= box), None)
-        try:
-            found = fitter.largest(build, "card", 100, box)[0]
-        except InputError:
-            found = None
-        assert found == linear, box
 
 
 def test_card_too_small_names_the_card(run, tmp_path):

@@ -1,0 +1,80 @@
+"""Every cache of a build in one visible object, bounded, with one off switch.
+
+A batch worker or a web server builds many PDFs in one process; most of their work repeats
+(the same content, layout, paragraphs, figures and fitted sizes). The build owns a `Cache`
+and hands it down; `KNEECARD_NO_CACHE=1` turns every region off, and the tests check that
+caches on and off give identical bytes. Keys are values (paths with their size and mtime,
+content fingerprints), never `id()`, so an edited file is seen and a key cannot be reused
+by another object.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+LIMITS = {"library": 4, "layout": 32, "para": 4096, "figure": 256, "fit": 1024, "style": 64}  # entries per region
+DEFAULT_LIMIT = 256
+
+
+class Cache:
+    """Named LRU regions of values; `enabled=False` makes every lookup a miss."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._regions: dict[str, OrderedDict[Hashable, Any]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def from_env(cls) -> Cache:
+        """On, unless KNEECARD_NO_CACHE is set to anything but '' or '0'."""
+        return cls(enabled=os.environ.get("KNEECARD_NO_CACHE", "") in ("", "0"))
+
+    def get(self, region: str, key: Hashable, make: Callable[[], T]) -> T:
+        """The value under `key`, made (and kept, least recently used dropped first) when missing."""
+        if not self.enabled:
+            return make()
+        store = self._regions.setdefault(region, OrderedDict())
+        if key in store:
+            self.hits += 1
+            store.move_to_end(key)
+            return store[key]
+        self.misses += 1
+        value = make()
+        store[key] = value
+        if len(store) > LIMITS.get(region, DEFAULT_LIMIT):
+            store.popitem(last=False)
+        return value
+
+    def peek(self, region: str, key: Hashable) -> Any:
+        """The value under `key`, or None; never makes one."""
+        return self._regions.get(region, {}).get(key) if self.enabled else None
+
+    def put(self, region: str, key: Hashable, value: Any) -> None:
+        if self.enabled:
+            self.get(region, key, lambda: value)
+            self._regions[region][key] = value
+
+    def clear(self) -> None:
+        self._regions.clear()
+
+    def size(self, region: str) -> int:
+        return len(self._regions.get(region, {}))
+
+
+def files_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Path, size and mtime of each file: an edited file gives a new key."""
+    out = []
+    for p in sorted(paths):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)

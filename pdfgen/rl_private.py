@@ -1,0 +1,90 @@
+"""ReportLab's private attributes, touched here and nowhere else, each use with its reason.
+
+pyproject.toml pins ReportLab below its next major version; when it moves, this module is the
+one place to check.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
+
+
+class Para(Paragraph):
+    """A Paragraph that remembers its line breaks per width.
+
+    Platypus, KeepTogether and the fit search wrap the same paragraph several times at the
+    same width, and breaking lines is most of the cost of a page."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        memo = self.__dict__.setdefault("_kc_wraps", {})
+        hit = memo.get(availWidth)
+        if hit is not None:
+            # private: blPara/_wrapWidths/_width_max are what wrap() leaves for split() and draw()
+            self.width, self.height, self.blPara, self._wrapWidths, width_max = hit
+            if width_max is not None:
+                self._width_max = width_max
+            return self.width, self.height
+        result = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):
+            memo[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths, getattr(self, "_width_max", None))
+        return result
+
+
+def reusable(flowable: Flowable) -> Flowable:
+    """A paragraph from the cache, ready for another story.
+
+    private: Platypus marks a flowable it moved to the next frame with `_postponed` and never
+    clears it; a reused paragraph would otherwise count as postponed twice and fail the build."""
+    flowable.__dict__.pop("_postponed", None)
+    return flowable
+
+
+def kept_content(f: Flowable) -> list[Flowable]:
+    """The flowables a KeepTogether holds (private `_content`: Platypus has no public accessor)."""
+    return list(f._content) if isinstance(f, KeepTogether) else [f]
+
+
+class Replay(Flowable):
+    """A vector drawing whose PDF operators are worked out once, then copied onto each page.
+
+    Rendering a figure walks hundreds of shapes; the operators are the same on every page.
+    private: the canvas keeps its page operators in `_code`; there is no public way to copy
+    a drawing's operators. Drawings whose operators name a per-document resource (a font or an
+    image) are drawn the ordinary way every time."""
+
+    def __init__(self, drawing: Flowable) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+        self._ops: list[str] | None = None
+        self._plain = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        from reportlab.graphics import renderPDF
+
+        if self._ops is None and not self._plain:
+            from reportlab.pdfgen.canvas import Canvas
+
+            scratch = Canvas(io.BytesIO(), pagesize=(self.width, self.height), invariant=1)
+            start = len(scratch._code)
+            renderPDF.draw(self.drawing, scratch, 0, 0)
+            ops = scratch._code[start:]
+            if any(" Tf" in op or " Do" in op for op in ops):
+                self._plain = True
+            else:
+                self._ops = ops
+        if self._ops is not None:
+            self.canv._code.extend(self._ops)
+        else:
+            renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+def story_of(doc: Any) -> list[Flowable] | None:
+    """The story a BaseDocTemplate is building (set by `PageDoc.build`), for inserting a repeated heading."""
+    return getattr(doc, "_kc_story", None)
