@@ -245,14 +245,15 @@ class Composer:
         hit = _FIGURES.get(key)
         if hit is not None and hit[0] is self.layout and hit[1] is item:
             return hit[2]
-        from pdfgen import figures
+        from pdfgen.figures.draw import figure_flowable
+        from pdfgen.figures.icons import draw_icon
 
         width, height, _ = self.layout.figure
         drawing: Flowable | None = None
         if item.illustration is not None:
-            drawing = figures.figure_flowable(item.illustration, width * MM, height * MM, self.layout.accent)
+            drawing = figure_flowable(item.illustration, width * MM, height * MM, self.layout.accent)
         elif item.icon:
-            drawing = figures.draw_icon(item.icon, min(width, height) * MM * 0.7, self.layout.accent)
+            drawing = draw_icon(item.icon, min(width, height) * MM * 0.7, self.layout.accent)
         replay = _Replay(drawing) if drawing is not None else None
         _FIGURES[key] = (self.layout, item, replay)
         return replay

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pdfgen.load import FONTS_DIR
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"  # shipped inside the package (see pyproject package-data)
 
 FAMILY = "KneecardSans"
 FACES = {
@@ -44,6 +49,16 @@ def _reused(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], 
     PDF). Bounded: a roster of unusual names cannot pile subsets up."""
     cached = lru_cache(maxsize=32)(lambda codes: make_subset(list(codes)))
     return lambda subset: cached(tuple(subset))
+
+
+def drawing(width: float, height: float) -> Drawing:
+    """An empty Drawing that names the embedded body font: ReportLab's renderer sets a font on
+    entry, and its default (Helvetica) would be referenced in the PDF without being embedded."""
+    from reportlab.graphics.shapes import Drawing
+
+    d = Drawing(width, height)
+    d.initialFontName = register()["regular"]
+    return d
 
 
 @cache

@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from pdfgen.build import library  # noqa: E402
-from pdfgen.figures import draw_figure, draw_icon  # noqa: E402
+from pdfgen.figures.draw import draw_figure  # noqa: E402
+from pdfgen.figures.icons import draw_icon  # noqa: E402
 from pdfgen.fonts import register  # noqa: E402
 
 
