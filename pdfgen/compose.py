@@ -562,11 +562,10 @@ class _Boxes(Flowable):
 def qr_drawing(url: str, size: float) -> Flowable:
     """A QR code for `url` as a vector drawing, with its quiet zone, `size` points square."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
 
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing = fonts.drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(widget)
     return drawing
 

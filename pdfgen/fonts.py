@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -51,14 +51,13 @@ def _reused(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], 
     return lambda subset: cached(tuple(subset))
 
 
-def drawing(width: float, height: float) -> Drawing:
-    """An empty Drawing that names the embedded body font: ReportLab's renderer sets a font on
-    entry, and its default (Helvetica) would be referenced in the PDF without being embedded."""
+def drawing(width: float, height: float, **attrs: Any) -> Drawing:
+    """An empty Drawing that names the embedded body font. Every Drawing we render starts here:
+    ReportLab's renderer sets a font on entry (STATE_DEFAULTS: Helvetica), which the PDF would
+    then reference without embedding it, even in a drawing with no text (a figure, a QR code)."""
     from reportlab.graphics.shapes import Drawing
 
-    d = Drawing(width, height)
-    d.initialFontName = register()["regular"]
-    return d
+    return Drawing(width, height, initialFontName=register()["regular"], **attrs)
 
 
 @cache

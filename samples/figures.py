@@ -32,7 +32,7 @@ def sheet(data: Path | None, accent: str) -> bytes:
     lib = library(data)
     faces = register()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1)
+    c = Canvas(buf, pagesize=A4, invariant=1, initialFontName=faces["regular"])  # else a bare Helvetica is referenced
     c.setTitle("kneecard figures")
     c.setAuthor("kneecard")
     width, height = A4
