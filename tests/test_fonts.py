@@ -1,4 +1,4 @@
-"""Fonts in the PDFs we write: every font embedded, wherever it is referenced.
+"""Fonts in the PDFs we write: every font embedded, wherever it is referenced, each subset with its own tag.
 
 A font referenced but not embedded prints in whatever the printer substitutes, and PDF/A and
 print shops refuse it; ReportLab's drawings name Helvetica on entry even when they draw no text.
@@ -6,7 +6,9 @@ print shops refuse it; ReportLab's drawings name Helvetica on entry even when th
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -133,3 +135,58 @@ def test_an_unembedded_font_in_a_form_xobject_is_found():
     c.showPage()
     c.save()
     assert "page 1 /FormXob.f /F1: /Helvetica" in unembedded(buf.getvalue())
+
+
+# ---------------------------------------------------------------- subset tags
+
+
+def subsets(pdf: bytes) -> dict[str, set[str]]:
+    """Embedded font name (TAG+Face) -> digests of the font programs embedded under that name."""
+    out: dict[str, set[str]] = {}
+    for _where, font in font_resources(pdf):
+        if "/FontDescriptor" not in font:
+            continue
+        program = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+        out.setdefault(str(font["/BaseFont"])[1:], set()).add(hashlib.sha256(program).hexdigest())
+    return out
+
+
+def assert_one_tag_per_subset(pdf: bytes) -> dict[str, set[str]]:
+    found = subsets(pdf)
+    assert found and all(re.fullmatch(r"[A-Z]{6}\+NotoSans-\w+", name) for name in found), found
+    assert all(len(programs) == 1 for programs in found.values()), f"one name, several subsets: {found}"
+    programs = [next(iter(p)) for p in found.values()]
+    assert len(set(programs)) == len(programs), f"one subset, several names: {found}"
+    tags = [name.split("+")[0] for name in found]
+    assert len(set(tags)) == len(tags), f"a tag used twice: {sorted(found)}"
+    return found
+
+
+def test_subset_tags_are_distinct_in_one_pdf(built):
+    for name in BUILDS:
+        assert len(assert_one_tag_per_subset(built[name])) >= 2, name
+
+
+def test_subset_tags_are_distinct_across_a_combined_batch_and_rebuilds_are_identical(run, tmp_path):
+    """Three routines with different characters merged into one file: three different regular
+    subsets, three different tags (ReportLab's own numbering named all three AAAAAA+NotoSans-Regular)."""
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region\nAnn,front\nZoë Ødegård,lateral\nQuincy Jax,above\n", encoding="utf-8")
+    combined = {}
+    for attempt in ("first", "again"):
+        out = tmp_path / f"{attempt}.pdf"
+        assert run("batch", roster, "--combine", out, "--jobs", "1").exit_code == 0
+        combined[attempt] = out.read_bytes()
+    found = assert_one_tag_per_subset(combined["first"])
+    assert len([n for n in found if n.endswith("+NotoSans-Regular")]) == 3, sorted(found)
+    assert combined["first"] == combined["again"]
+
+
+def test_subset_tag_is_six_capitals_from_the_content():
+    from pdfgen.rl_private import subset_tag
+
+    tag = subset_tag(b"NotoSans-Regular", [0, 32, 65, 66])
+    assert re.fullmatch(rb"[A-Z]{6}", tag)
+    assert tag == subset_tag(b"NotoSans-Regular", [0, 32, 65, 66])
+    assert tag != subset_tag(b"NotoSans-Regular", [0, 32, 65, 67])
+    assert tag != subset_tag(b"NotoSans-Bold", [0, 32, 65, 66])
