@@ -11,7 +11,9 @@ from reportlab.lib import colors
 
 PAPER = "#ffffff"
 PROP_FILL, PROP_LINE = "#ececec", "#b4b4b4"
-GHOST = "#dcdcdc"
+# The start pose prints at least this dark (grey level, 0-255: about a quarter ink). Cheap laser
+# printers drop the lightest tints; the old fixed #dcdcdc (220, 14 % ink) vanished on them.
+GHOST_LIGHTEST = 190
 
 
 @cache
@@ -30,6 +32,18 @@ def grey_level(color: str) -> float:
 def mix(color: str, other: str, k: float) -> str:
     a, b = rl_color(color), rl_color(other)
     return colors.Color(*(x + (y - x) * k for x, y in zip(a.rgb(), b.rgb(), strict=True))).hexval().replace("0x", "#")
+
+
+def ghost(color: str) -> str:
+    """The start pose's version of a colour: faded towards the paper, 40 grey levels lighter
+    where it can be, but at least 160 (so it reads as the faint one beside a dark body) and
+    never lighter than GHOST_LIGHTEST (so it prints); a colour lighter than that stays as it is.
+    The start pose is also dashed, so it tells itself apart even where the greys come close."""
+    g = grey_level(color)
+    target = min(max(g + 40, 160), GHOST_LIGHTEST)
+    if g >= target:
+        return color
+    return mix(color, PAPER, (target - g) / (255 - g))  # grey is linear in RGB: this lands on target
 
 
 def body_color(accent: str) -> str:

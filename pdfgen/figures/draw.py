@@ -28,16 +28,19 @@ def shapes(marks: list[Mark], scale: float, dx: float, dy: float) -> Group:
 
     for m in marks:
         w = m.width * scale
+        dash = [d * scale for d in m.dash] if m.dash else None
         if m.kind == "circle":
             (x, y), r = pt(m.points[0]), m.radius * scale
-            g.add(Circle(x, y, r + 0.009 * scale, fillColor=rl_color(PAPER), strokeColor=None))
-            g.add(Circle(x, y, r, fillColor=rl_color(m.fill or m.color), strokeColor=None))
+            g.add(Circle(x, y, r + w / 2 + 0.009 * scale, fillColor=rl_color(PAPER), strokeColor=None))
+            ring = {"strokeColor": rl_color(m.color), "strokeWidth": w, "strokeDashArray": dash} if w else {"strokeColor": None}
+            g.add(Circle(x, y, r, fillColor=rl_color(m.fill or m.color), **ring))
         elif m.kind == "line":
             flat = [c for p in m.points for c in pt(p)]
             if m.color not in ("#9a9a9a",):  # a paper halo so crossing limbs read front and back
                 halo = w + 0.018 * scale
                 g.add(PolyLine(flat, strokeColor=rl_color(PAPER), strokeWidth=halo, strokeLineCap=1, strokeLineJoin=1))
-            g.add(PolyLine(flat, strokeColor=rl_color(m.color), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
+            ink = rl_color(m.color)
+            g.add(PolyLine(flat, strokeColor=ink, strokeWidth=w, strokeLineCap=1, strokeLineJoin=1, strokeDashArray=dash))
         elif m.kind == "poly":
             flat = [c for p in m.points for c in pt(p)]
             stroke = rl_color(m.color) if m.width else None
@@ -48,6 +51,8 @@ def shapes(marks: list[Mark], scale: float, dx: float, dy: float) -> Group:
                     strokeColor=stroke,
                     strokeWidth=w,
                     strokeLineJoin=1,
+                    strokeLineCap=1 if dash else 0,
+                    strokeDashArray=dash,
                 )
             )
         elif m.kind == "arrow":

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pdfgen.figures.colours import GHOST, PAPER, PROP_FILL, PROP_LINE, body_color, mix
+from pdfgen.figures.colours import PAPER, PROP_FILL, PROP_LINE, body_color, ghost
 from pdfgen.figures.pose import Illustration
 from pdfgen.figures.skeleton import (
     HEAD_R,
@@ -48,6 +48,7 @@ class Mark:
     fill: str | None = None
     radius: float = 0.0
     depth: float = 0.0
+    dash: tuple[float, float] | None = None  # (on, off) in figure units, for the start pose; None = solid
 
 
 @dataclass
@@ -92,8 +93,18 @@ def _limb_segments() -> list[tuple[str, tuple[str, ...], str, bool]]:
     return out
 
 
-def body_marks(j: dict[str, Vec], cam: Camera, moving: tuple[str, ...], body: str, accent: str, scale: float) -> list[Mark]:
-    """A body as rounded strokes, far limbs first, each with a paper-coloured halo so overlaps read."""
+def _dash(width: float) -> tuple[float, float]:
+    """Dashes for a round-capped stroke of this width: each cap adds half a width to a dash, so
+    this prints as pills one and a half widths long with gaps of about two thirds of a width."""
+    return (0.5 * width, 1.65 * width)
+
+
+def body_marks(
+    j: dict[str, Vec], cam: Camera, moving: tuple[str, ...], body: str, accent: str, scale: float, dashed: bool = False
+) -> list[Mark]:
+    """A body as rounded strokes, far limbs first, each with a paper-coloured halo so overlaps read.
+    Dashed (the start pose): limbs as dashes and the head as a ring, so it reads as the start pose
+    by its pattern, not only by a light grey a laser printer may drop."""
     marks: list[Mark] = []
     for _name, joints, limb, wide in _limb_segments():
         pts3 = [j[k] for k in joints]
@@ -104,9 +115,14 @@ def body_marks(j: dict[str, Vec], cam: Camera, moving: tuple[str, ...], body: st
         depth = sum(cam.depth(p) for p in pts3) / len(pts3)
         if limb == "trunk":
             depth = cam.depth(j["pelvis"])
-        marks.append(Mark("line", [cam(p) for p in pts3], color, width, depth=depth))
+        marks.append(Mark("line", [cam(p) for p in pts3], color, width, depth=depth, dash=_dash(width) if dashed else None))
     head_color = accent if "trunk" in moving else body
-    marks.append(Mark("circle", [cam(j["head"])], head_color, 0.0, fill=head_color, radius=HEAD_R, depth=cam.depth(j["neck"])))
+    head, depth = [cam(j["head"])], cam.depth(j["neck"])
+    if dashed:
+        ring = LIMB_W * scale
+        marks.append(Mark("circle", head, head_color, ring, fill=PAPER, radius=HEAD_R - ring / 2, depth=depth))
+    else:
+        marks.append(Mark("circle", head, head_color, 0.0, fill=head_color, radius=HEAD_R, depth=depth))
     marks.sort(key=lambda m: m.depth)
     return marks
 
@@ -204,7 +220,9 @@ def _plate_marks(ill: Illustration, j: dict[str, Vec], cam: Camera, faint: bool)
     centre = add(base, mul(across, 0.04))
     corners = _box(centre, mul(push, 0.014), mul(across, 0.13), (0.0, 0.0, 0.16))
     if faint:
-        return [_solid(cam, corners, fill="#f6f6f6", line="#dddddd")]
+        plate = _solid(cam, corners, fill="#f6f6f6", line=ghost("#9a9a9a"))
+        plate.width, plate.dash = 0.012, _dash(0.012)
+        return [plate]
     return [_solid(cam, corners, fill="#dcdcdc", line="#9a9a9a")]
 
 
@@ -282,13 +300,12 @@ def figure_marks(ill: Illustration, accent: str = "#1f5f73") -> list[Mark]:
     if wall is not None:
         poses = [hands_on_wall(ill, p, j, wall) for p, j in zip((ill.start, ill.end), poses, strict=True)]
     body = body_color(accent)
-    ghost_accent = mix(accent, PAPER, 0.6)
     changed = ill.start != ill.end
     marks = _prop_marks(ill, poses, cam, wall)
     figure: list[Mark] = []
     if changed:
         figure += _plate_marks(ill, poses[0], cam, faint=True)
-        figure += body_marks(poses[0], cam, ill.moving, GHOST, ghost_accent, 0.72)
+        figure += body_marks(poses[0], cam, ill.moving, ghost(body), ghost(accent), 0.72, dashed=True)
         arrow = _arrow_marks(ill, poses[0], poses[1], cam, accent)
     else:
         arrow = []

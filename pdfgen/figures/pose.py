@@ -30,8 +30,8 @@ Pose convention (all angles in whole degrees; anything left out is 0, and `end` 
 - `props`: floor, mat, wall, step, leg-press. A wall stands where the hands reach it (both
   hands: in front; one hand: on that side), else behind the back.
 - `moving`: the limbs drawn in the accent colour (left-leg, right-leg, left-arm,
-  right-arm, trunk). The start pose is drawn faint, the end pose solid, with an arrow for
-  the joint that travels furthest.
+  right-arm, trunk). The start pose is drawn lighter and dashed (its head a ring), the end pose
+  solid, with an arrow for the joint that travels furthest.
 """
 
 from __future__ import annotations
