@@ -102,7 +102,7 @@ def render(routine: Routine, lib: Library, lay: Layout, cache: Cache | None = No
     cache = cache if cache is not None else Cache.from_env()
     doc = compose(routine, lib, lay)
     paper = PAGE_SIZES[routine.paper or lay.paper]
-    return lay.kind_module().render(doc, lay, paper, cache, fit_key(routine, lay))
+    return kinds.get(lay.kind).render(doc, lay, paper, cache, fit_key(routine, lay))
 
 
 def fit_key(routine: Routine, lay: Layout) -> tuple:

@@ -328,7 +328,7 @@ def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, d
     """Draw one exercise's illustration on its own, to tune a pose in data/exercises.yaml."""
     from reportlab.lib import colors
 
-    from pdfgen import figures
+    from pdfgen.figures import export as figures
     from pdfgen.load import load_library
     from pdfgen.schema import did_you_mean
     from pdfgen.write import write_atomic

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from pdfgen import document as d
+from pdfgen import kinds
 from pdfgen.document import esc, plain
 from pdfgen.layout import Layout
 from pdfgen.model import Item, Library
@@ -229,7 +230,7 @@ class Composer:
 
 def compose(routine: Routine, library: Library, layout: Layout) -> d.Document:
     """The document tree of one routine in one layout (its kind places the blocks)."""
-    kind = layout.kind_module()
+    kind = kinds.get(layout.kind)
     kind.check_placed(routine, layout)
     c = Composer(routine, library, layout)
     areas = kind.arrange(c)

@@ -130,11 +130,6 @@ class Layout:
     optional: tuple[str, ...] = ()  # slots and item parts shown only when they fit at full size, most wanted first
     figure: tuple[float, float, str] = (26.0, 22.0, "left")  # width mm, height mm, left|top of the item
 
-    def kind_module(self) -> Any:
-        from pdfgen import kinds
-
-        return kinds.get(self.kind)
-
     def render_text(self, key: str, context: dict[str, Any]) -> str:
         """Render one text template to ReportLab paragraph markup; template errors become input errors."""
         import jinja2

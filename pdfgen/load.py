@@ -28,7 +28,6 @@ def _shipped(name: str) -> Path:
 
 DATA_DIR = _shipped("data")
 LAYOUTS_DIR = _shipped("layouts")
-FONTS_DIR = PACKAGE_DIR / "fonts"
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present: ~8x faster

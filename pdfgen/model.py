@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pdfgen.errors import Problems
+from pdfgen.figures.pose import ICONS, Illustration, read_illustration
 from pdfgen.schema import Range, Reader, did_you_mean
 
 URL_RE = re.compile(r"https?://\S+")
@@ -60,8 +61,8 @@ class Item:
     region: str | None = None
     equipment: str | None = None
     url: str | None = None  # a link to more (a video, a leaflet), printed with a QR code
-    illustration: Any = None  # pdfgen.figures.Illustration for exercises, once drawn from data
-    icon: str | None = None  # a method's icon name, drawn by pdfgen.figures
+    illustration: Illustration | None = None  # for exercises, once drawn from data
+    icon: str | None = None  # a method's icon name, drawn by pdfgen.figures.icons
     is_ice: bool = False  # the method safety.yaml's ice rules cover (`ice.method`): it carries the ice note
 
 
@@ -184,12 +185,10 @@ def _url(r: Reader) -> str | None:
     return url
 
 
-def _illustration(r: Reader, folder: Path) -> Any:
-    """Pose data or an image, validated by the figures module (imported only when used)."""
+def _illustration(r: Reader, folder: Path) -> Illustration | None:
+    """Pose data or an image, validated by the figures' pose schema."""
     if r.mapping("illustration") is None:  # absent, or not a mapping (reported)
         return None
-    from pdfgen.figures import read_illustration
-
     return read_illustration(r.child("illustration"), folder)
 
 
@@ -197,8 +196,6 @@ def _icon(r: Reader) -> str | None:
     name = r.text("icon")
     if name is None:
         return None
-    from pdfgen.figures import ICONS
-
     if name not in ICONS:
         r.problem("icon", f"'{name}' is not an icon{did_you_mean(name, ICONS)} (allowed: {', '.join(ICONS)})")
         return None

@@ -143,7 +143,8 @@ class Flow:
         key = (repr(fig.illustration), fig.icon, width, height, accent)
 
         def make() -> Flowable | None:
-            from pdfgen.figures import draw_icon, figure_flowable
+            from pdfgen.figures.draw import figure_flowable
+            from pdfgen.figures.icons import draw_icon
 
             if fig.illustration is not None:
                 return rl_private.Replay(figure_flowable(fig.illustration, width * MM, height * MM, accent))
@@ -377,11 +378,10 @@ class TickBoxes(Flowable):
 def qr_drawing(url: str, size: float) -> Flowable:
     """A QR code for `url` as a vector drawing (ReportLab's widget), with its quiet zone, `size` points square."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
 
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing = fonts.drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(widget)
     return drawing
 

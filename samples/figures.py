@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from pdfgen.build import library  # noqa: E402
-from pdfgen.figures import draw_figure, draw_icon  # noqa: E402
+from pdfgen.figures.draw import draw_figure  # noqa: E402
+from pdfgen.figures.icons import draw_icon  # noqa: E402
 from pdfgen.fonts import register  # noqa: E402
 
 
@@ -31,7 +32,7 @@ def sheet(data: Path | None, accent: str) -> bytes:
     lib = library(data)
     faces = register()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1)
+    c = Canvas(buf, pagesize=A4, invariant=1, initialFontName=faces["regular"])  # else a bare Helvetica is referenced
     c.setTitle("kneecard figures")
     c.setAuthor("kneecard")
     width, height = A4
