@@ -70,13 +70,15 @@ class Composer:
         """One method or exercise with the parts the layout shows; ice brings its safety box."""
         parts: list[d.Block] = []
         figure: d.Figure | None = None
+        run_in = False
         link: d.Link | None = None  # below the item at full width, so the address never wraps beside a figure
         for part in self.layout.items[item.kind]:
             if part == "figure":
                 figure = self.figure(item)
-            elif part == "dose":
+            elif part in ("dose", "dose_inline"):
                 dose = self.dosage(item)
                 if dose:
+                    run_in = part == "dose_inline" and not parts
                     parts.append(d.Para(dose, "dose"))
             elif part == "summary":
                 parts.append(d.Para(esc(item.summary), "body"))
@@ -94,7 +96,7 @@ class Composer:
             parts.append(link)
         if item.is_ice:
             parts.append(self.ice_box())
-        return d.Item(item.id, item.kind, item.name, d.Heading(3, esc(item.name)), figure, tuple(parts))
+        return d.Item(item.id, item.kind, item.name, d.Heading(3, esc(item.name)), figure, tuple(parts), run_in)
 
     def ice_box(self) -> d.Box:
         ice = self.library.safety.ice

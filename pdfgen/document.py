@@ -95,6 +95,7 @@ class Item:
     heading: Heading
     figure: Figure | None
     children: tuple[Block, ...]
+    run_in: bool = False  # the first child (the dose) runs on from the name, on the same line
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ SLOTS = (
 AREAS = ("top", "columns", "bottom")
 STYLE_ROLES = ("title", "subtitle", "body", "h2", "h3", "dose", "step", "caution", "box_title", "box_body", "small", "footer")
 BOXES = ("ice", "red_flags", "notes", "pain")
-ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions", "link", "figure")
+ITEM_PARTS = ("dose", "dose_inline", "summary", "equipment", "steps", "steps_inline", "cautions", "link", "figure")
 TEXTS = (
     "doc_title",
     "title",

@@ -82,8 +82,11 @@ class Tags:
 class Flow:
     """Makes the flowables of a tree at one scale, leaving out the optional blocks in `skip`."""
 
-    def __init__(self, layout: Layout, scale: float, cache: Cache, skip: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, layout: Layout, scale: float, cache: Cache, skip: frozenset[str] = frozenset(), keep: str | None = None
+    ) -> None:
         self.layout = layout
+        self.keep = keep or layout.keep
         self.scale = scale
         self.cache = cache
         self.skip = skip
@@ -199,23 +202,31 @@ class Flow:
 
     def item_parts(self, b: d.Item, width: float) -> list[Flowable]:
         """Name, then the figure above (cards, large print) or beside the rest of the item."""
-        head = self.para(b.heading.text, "h3")
+        children = b.children
+        if b.run_in:  # name and dose on one line: '<b>Wall sit</b>  Hold 10–30 s · 5 times'
+            dose = self.st["dose"]
+            font = f'name="{dose.fontName}" size="{dose.fontSize:.2f}" color="{self.layout.accent}"'
+            markup = f"{b.heading.text}  <font {font}>{children[0].text}</font>"
+            head = self.para(markup, "h3")
+            children = children[1:]
+        else:
+            head = self.para(b.heading.text, "h3")
         fig = self.figure(b.figure) if b.figure is not None and not (b.figure.optional and "figure" in self.skip) else None
         fig_w, _, position = self.layout.figure
         if fig is None:
-            return [head, *self.blocks(b.children, width)]
+            return [head, *self.blocks(children, width)]
         if position == "top":
-            return [head, fig, Spacer(1, 2 * self.scale), *self.blocks(b.children, width)]
+            return [head, fig, Spacer(1, 2 * self.scale), *self.blocks(children, width)]
         text_w = width - (fig_w + 2.5) * MM
-        links = [c for c in b.children if isinstance(c, d.Link)]  # at full width, so the address never wraps beside a figure
-        beside = self.blocks([c for c in b.children if not isinstance(c, d.Link)], text_w)
+        links = [c for c in children if isinstance(c, d.Link)]  # at full width, so the address never wraps beside a figure
+        beside = self.blocks([c for c in children if not isinstance(c, d.Link)], text_w)
         return [head, self.row([fig, beside], [(fig_w + 2.5) * MM, None], top=1), *self.blocks(links, width)]
 
     def item(self, b: d.Item, width: float, heading: list[Flowable] | None = None, section: tuple | None = None) -> Flowable:
         """One item kept in one piece (or, where the layout says `keep: start`, its start kept
         together and its steps free to run on), so a section heading rides with its first item."""
         content = [*(heading or []), *self.item_parts(b, width)]
-        if self.layout.keep == "start" and len(content) > 4:
+        if self.keep == "start" and len(content) > 4:
             head = len(heading or []) + 3  # heading, name, figure or dose, first part
             block: Flowable = KeepTogether(content[:head])
             rest = content[head:]
@@ -275,6 +286,16 @@ class Flow:
         band = self.row([self.qr(b.url), text], [size + 3 * MM, None], valign="MIDDLE")
         band.spaceAfter = 4 * self.scale
         return band
+
+    def aside(self, main: list[d.Block], link: d.Link, width: float) -> Table:
+        """Blocks with a link's QR code beside them on the right and its address under them in
+        full (never broken in a narrow column): a page header carries the link without a band."""
+        size = QR_MM * MM
+        text_w = width - size - 4 * MM
+        address = self.para(f"<b>{link.heading}</b>  {d.esc(link.url)}", "small")
+        table = self.row([[*self.blocks(main, text_w), address], self.qr(link.url)], [None, size], valign="BOTTOM", gap=4 * MM)
+        table.setStyle(TableStyle([("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
+        return table
 
     def club(self, b: d.ClubBand, width: float) -> list[Flowable]:
         """Club band: logo, name, web address, and the address as a QR code with its caption."""

@@ -135,5 +135,3 @@ class Replay(Flowable):
             self.canv._code.extend(self._ops)
         else:
             renderPDF.draw(self.drawing, self.canv, 0, 0)
-
-

@@ -41,10 +41,10 @@ def test_reading_order_is_title_intro_columns_then_safety_and_disclaimer():
     order = [
         "Knee recovery routine",
         LIB.regions["front"].plain,
+        "https://example.org/v",  # the link stands in the header, its QR code at the right
         LIB.exercises["wall-sit"].name,
         LIB.methods["ice"].name,
         "Go easy.",
-        "https://example.org/v",
         LIB.safety.red_flags[0],
         LIB.safety.disclaimer,
     ]

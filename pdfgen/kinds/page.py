@@ -100,11 +100,13 @@ class _Geometry:
 class _Plan:
     """The flowables of a document at one scale, measured."""
 
-    def __init__(self, doc: d.Document, layout: Layout, geo: _Geometry, cache: Cache, scale: float, skip: frozenset[str]) -> None:
-        flow = Flow(layout, scale, cache, skip)
+    def __init__(
+        self, doc: d.Document, layout: Layout, geo: _Geometry, cache: Cache, scale: float, skip: frozenset[str], keep: str
+    ) -> None:
+        flow = Flow(layout, scale, cache, skip, keep)
         self.scale = scale
         self.flow = flow
-        self.top = flow.blocks(doc.area("top").children, geo.inner_w)
+        self.top = _top(flow, doc.area("top").children, geo.inner_w)
         self.columns = flow.blocks(doc.area("columns").children, geo.col_w)
         self.bottom = flow.blocks(doc.area("bottom").children, geo.inner_w)
         self.tags: Tags = flow.tags
@@ -134,6 +136,14 @@ class _Plan:
         """Height of the heading repeated above `f` if a column starts with it (a section's later item)."""
         _, heads, first = self.tags.sections.get(id(f), (None, [], True))
         return 0.0 if first else stack_height(heads, width)
+
+
+def _top(flow: Flow, blocks: tuple[d.Block, ...], width: float) -> list[Flowable]:
+    """The top area; a link placed there stands beside the rest, its QR code at the right."""
+    links = [b for b in blocks if isinstance(b, d.Link)]
+    if not links:
+        return flow.blocks(blocks, width)
+    return [flow.aside([b for b in blocks if b is not links[0]], links[0], width)]
 
 
 def _fill(heights: list[float], continued: list[float], columns: int, limit: float) -> list[list[int]] | None:
@@ -189,15 +199,21 @@ def _first_misfit(
 
 def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cache: Cache, fit_key: Any) -> bytes:
     """The PDF at the largest type scale that fits, keeping as many of the layout's optional
-    extras (figures, the tracker) as fit; the tracker only at full size, never shrinking the routine."""
+    extras (figures, the tracker) as fit; the tracker only at full size, never shrinking the
+    routine. As a last resort before failing, items may run on from one column to the next."""
     geo = _Geometry(layout, page_size)
     extras = _extras(doc, layout)
     scales = candidate_scales(layout.min_body / layout.styles["body"].size, layout.max_scale)
-    misfit: str | None = None
+    tries = []
     for k in range(len(extras), -1, -1):
-        skip = frozenset(extras[k:])
-        allowed = [s for s in scales if s >= 1.0] if any(e in FULL_SIZE_ONLY for e in extras[:k]) else scales
-        pdf, misfit = _search(doc, layout, geo, cache, allowed, skip, (fit_key, skip))
+        full_size = any(e in FULL_SIZE_ONLY for e in extras[:k])
+        tries.append((frozenset(extras[k:]), [s for s in scales if s >= 1.0] if full_size else scales, layout.keep))
+    if layout.keep == "item":
+        tries.append((frozenset(extras), scales, "start"))
+    misfit: str | None = None
+    for skip, allowed, keep in tries:
+        pdf, found = _search(doc, layout, geo, cache, allowed, skip, keep, (fit_key, skip, keep))
+        misfit = misfit or found
         if pdf is not None:
             return pdf
     raise InputError(Problem(None, None, "routine", _advice(doc, layout, misfit)))
@@ -216,14 +232,21 @@ def _extras(doc: d.Document, layout: Layout) -> list[str]:
 
 
 def _search(
-    doc: d.Document, layout: Layout, geo: _Geometry, cache: Cache, scales: list[float], skip: frozenset[str], key: Any
+    doc: d.Document,
+    layout: Layout,
+    geo: _Geometry,
+    cache: Cache,
+    scales: list[float],
+    skip: frozenset[str],
+    keep: str,
+    key: Any,
 ) -> tuple[bytes | None, str | None]:
     """The PDF at the largest of `scales` that fits, or None and what does not fit at the smallest."""
     plans: dict[float, _Plan] = {}
     misfits: dict[float, str | None] = {}
 
     def fits(scale: float) -> bool:
-        plan = _Plan(doc, layout, geo, cache, scale, skip)
+        plan = _Plan(doc, layout, geo, cache, scale, skip, keep)
         try:
             plan.measure(doc, layout, geo)
         except _Overflow as over:
