@@ -435,6 +435,7 @@ def _flat(flowables: list[Flowable]) -> list[Flowable]:
 
 
 def block_height(f: Flowable, width: float) -> float:
-    """Height of one column block including its spacing; a KeepTogether counts as one block."""
+    """Height one column block takes in a frame, with the space before it (a KeepTogether is
+    one block: its parts' spacing is inside it, its last part's space after counted once)."""
     parts = rl_private.kept_content(f)
-    return stack_height(parts, width) + f.getSpaceBefore() + f.getSpaceAfter()
+    return stack_height(parts, width) + (parts[0].getSpaceBefore() if parts else 0.0)

@@ -16,7 +16,6 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "pdfgen"
 
 
-
 def module_sources(root: Path = PACKAGE) -> dict[str, str]:
     """Dotted module name -> source text, for every .py file of the package."""
     out = {}

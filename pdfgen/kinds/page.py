@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 KEYWORDS = "knee, running, recovery, exercise"
 FULL_SIZE_ONLY = ("tracker",)  # extras that never shrink the routine: shown only at full size or larger
 SLACK = 2.0  # pt added to measured frames, so rounding never pushes a measured block out
-MAX_SPREAD = 8 * MM  # at most this much space added between two blocks of a column to fill it
+MAX_SPREAD = 12 * MM  # at most this much space added between two blocks of a column to fill it
 NOTHING = "nothing fits"  # remembered when a search found no scale, so the next build confirms it in one measure
 
 
