@@ -112,6 +112,7 @@ def base_context(routine: Routine, library: Library) -> dict[str, Any]:
         "region": regions[0] if len(regions) == 1 else None,
         "club": {"name": routine.club.name, "url": routine.club.url or ""} if routine.club else None,
         "safety": {"ice_max": ice.max_minutes, "ice_min": ice.min_minutes, "between_hours": ice.between_hours},
+        "country": routine.country,
     }
 
 
@@ -274,15 +275,28 @@ class Composer:
         return [block]
 
     def ice_box(self) -> Table:
+        """Ice safety: how long, then ONE limit line where every region on the page shares it
+        (else one line per limit naming where it applies), the skin rules, and who should ask first."""
         ice = self.library.safety.ice
         lines = [esc(line) for line in ice.note_lines(self.routine.ice_minutes)]
-        for rid in self.routine.regions:
-            if rid in ice.region_max:
-                cap, reason = ice.region_max[rid]
-                region = asdict(self.library.regions[rid])
-                lines.insert(1, self.text("ice_region", region=region, cap=cap, reason=reason))
+        limits = ice.limits(self.routine.regions)
+        if len(limits) == 1:
+            _, cap, reason = limits[0]
+            limit_lines = [f"<b>{esc(ice.limit_line(cap))}</b>" + (f" {esc(reason)}" if reason else "")]
+        else:
+            limit_lines = []
+            for rids, cap, reason in limits:
+                names = [self.library.regions[r].name for r in rids]
+                where = " and ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
+                limit_lines.append(self.text("ice_region", where=where, cap=cap, reason=reason))
+        lines[1:1] = limit_lines
         content: list[Flowable] = [self.para(self.text("ice_heading"), "box_title"), *self.bullets(lines, "box_body")]
-        content.append(self.para(esc(ice.ask_first), "box_body"))
+        content.append(self.para(f"<b>{esc(ice.ask_first_intro)}</b>", "box_body"))
+        asks = [esc(x) for x in ice.ask_first]
+        half = (len(asks) + 1) // 2  # short items: two lists side by side save half the lines
+        content.append(
+            self.row([self.bullets(asks[:half], "box_body"), self.bullets(asks[half:], "box_body")], ["50%", "50%"], gap=3)
+        )
         return self.boxed("ice", content)
 
     # ------------------------------------------------------------ slots
@@ -406,7 +420,11 @@ class Composer:
         rows: list[list[Any]] = [head]
         for x in exercises:
             label = esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else "")  # never split from the name
-            rows.append([self.para(label, "small")] + [_Boxes(2 if x.dosage.per_side else 1, cell_h) for _ in range(days)])
+            due = x.dosage.due_days()  # days of the week it is due: the others get no box to tick
+            rows.append(
+                [self.para(label, "small")]
+                + [_Boxes(2 if x.dosage.per_side else 1, cell_h) if d % 7 in due else _NotDue(cell_h) for d in range(days)]
+            )
         rows.append([self.para(self.text("tracker_pain"), "small")] + [Spacer(1, cell_h - _Boxes.PADDING)] * days)
         grid = Table(rows, colWidths=[label_w] + [None] * days)  # rows grow with their labels: nothing overprints
         grey = colors.HexColor("#9a9a9a")
@@ -441,40 +459,47 @@ class Composer:
         return [self.para(self.text("tracker_heading"), "box_title"), grid, notes]
 
     def slot_red_flags(self) -> list[Flowable]:
+        """Red flags by how fast to act, each list under the service to use (from the routine's
+        country): emergency, then urgent the same day, then the routine booking line."""
         s = self.library.safety
-        items = [esc(f) for f in s.red_flags]
-        if self.narrow:  # a column or a card: too narrow for two lists side by side
-            content = [
-                self.para(self.text("red_flags_heading"), "box_title"),
-                self.para(esc(s.red_flags_intro) + ":", "box_body"),
-                *self.bullets(items, "box_body"),
-                self.para(f"<b>{esc(s.see_clinician)}</b>", "box_body"),
-            ]
-            return [self.boxed("red_flags", content)]
-        half = (len(items) + 1) // 2
-        left, right = self.bullets(items[:half], "box_body"), self.bullets(items[half:], "box_body")
-        grid = self.row([left, right], ["50%", "50%"], gap=4, top=3, bottom=3)
-        content = [
-            self.para(self.text("red_flags_heading"), "box_title"),
-            self.para(esc(s.red_flags_intro) + ":", "box_body"),
-            grid,
-            self.para(f"<b>{esc(s.see_clinician)}</b>", "box_body"),
+        country = s.countries[self.routine.country]
+        groups = [
+            [self.para(f"<b>{esc(intro)}</b>", "box_body"), *self.bullets([esc(f) for f in signs], "box_body")]
+            for intro, signs in s.flags.groups(country, self.routine.regions)
         ]
-        return [self.boxed("red_flags", content)]
+        routine = self.para(f"<b>{esc(s.flags.routine_line(country))}</b>", "box_body")
+        heading = self.para(self.text("red_flags_heading"), "box_title")
+        if self.narrow:  # a column or a card: too narrow for two lists side by side
+            return [self.boxed("red_flags", [heading, *(f for g in groups for f in g), routine])]
+        (_, emergency), (_, urgent) = s.flags.groups(country, self.routine.regions)
+        if len(urgent) < len(emergency):  # the urgent list is shorter: the routine line fits under it
+            groups[-1].append(routine)
+            return [self.boxed("red_flags", [heading, self.row(groups, ["50%", "50%"], gap=4, top=1, bottom=2)])]
+        grid = self.row(groups, ["50%", "50%"], gap=4, top=1, bottom=2)
+        return [self.boxed("red_flags", [heading, grid, routine])]
 
     def slot_disclaimer(self) -> list[Flowable]:
         return [self.para(esc(self.library.safety.disclaimer), "small")]
 
     def slot_sources(self) -> list[Flowable]:
-        cited = dict.fromkeys(s for item in [*self.routine.methods, *self.routine.exercises] for s in item.sources)
-        cited.update(dict.fromkeys(self.library.safety.sources))
+        safety = self.library.safety
+        placed = {n for names in self.layout.slots.values() for n in names}
+        cited: dict[str, None] = {}
+        if "intro" in placed:
+            cited.update(dict.fromkeys(safety.about_sources))
+        cited.update(dict.fromkeys(s for r in self.routine.regions for s in self.library.regions[r].sources))
+        cited.update(dict.fromkeys(s for item in [*self.routine.methods, *self.routine.exercises] for s in item.sources))
+        cited.update(dict.fromkeys(safety.sources))
+        cited.update(dict.fromkeys(safety.countries[self.routine.country].sources))
         if self.routine.has_ice:
-            cited.update(dict.fromkeys(self.library.safety.ice.sources))
+            cited.update(dict.fromkeys(safety.ice.sources))
         refs = []
         for sid in cited:
             src = self.library.sources[sid]
-            year = f" {src.year}" if src.year else ""
-            refs.append(f"{esc(src.org)}{year}: <i>{esc(src.title)}</i>")
+            if src.doi or src.pmid:  # a journal article: authors, journal and year find it
+                refs.append(f"{esc(src.org)} {src.year or ''}".strip())
+            else:  # a book or a web page: its title too (an undated page prints no year)
+                refs.append(f"{esc(src.org)}{f' {src.year}' if src.year else ''}: <i>{esc(src.title)}</i>")
         return [self.para(self.text("sources_heading"), "small"), self.para("; ".join(refs) + ".", "small")]
 
 
@@ -556,6 +581,22 @@ class _Boxes(Flowable):
         y = (self.height - self.size) / 2
         for i in range(self.count):
             c.rect(i * (self.size + 0.8 * MM), y, self.size, self.size, stroke=1, fill=0)
+
+
+class _NotDue(Flowable):
+    """A tracker day the exercise is not due: a short grey dash, no box to tick."""
+
+    def __init__(self, row_height: float) -> None:
+        super().__init__()
+        self.width, self.height = 2.4 * MM, row_height - _Boxes.PADDING
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(colors.HexColor("#b0b0b0"))
+        self.canv.setLineWidth(0.6)
+        self.canv.line(0, self.height / 2, self.width, self.height / 2)
 
 
 def qr_drawing(url: str, size: float) -> Flowable:

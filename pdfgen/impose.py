@@ -21,7 +21,7 @@ from pdfgen import __version__, fonts
 from pdfgen.compose import Composer, base_context, compose
 from pdfgen.errors import InputError, Problem
 from pdfgen.layout import MM, Cards, Layout
-from pdfgen.model import Item, Library
+from pdfgen.model import Dosage, Item, Library
 from pdfgen.render import draw_stack, scales_for, stack_height
 from pdfgen.resolve import Routine
 
@@ -61,7 +61,14 @@ class _Fitter:
         if hit is not None and hit[0] is self.layout and hit[1] is self.library and hit[2] is item:
             _FITTED.move_to_end(key)
             return hit[3]
-        parts = self.largest(build, label, width, height)[1]
+        try:
+            parts = self.largest(build, label, width, height)[1]
+        except InputError:
+            # too long even at the smallest size: without its figure, where the layout lists
+            # `figure` as optional (the ice card's icon gives way to its safety box)
+            if "figure" not in self.layout.optional:
+                raise
+            parts = self.largest(lambda c: _without_figure(build, c), label, width, height)[1]
         _FITTED[key] = (self.layout, self.library, item, parts)
         if len(_FITTED) > _FITTED_MAX:
             _FITTED.popitem(last=False)
@@ -124,18 +131,40 @@ class _Fitter:
         return [self.fitted(lambda c, it=it: build(c, it), it, side, label.format(it.name), width, height) for it in items]
 
 
+def _without_figure(build: Any, c: Composer) -> list[Flowable]:
+    skip = c.skip
+    c.skip = skip | {"figure"}
+    try:
+        return build(c)
+    finally:
+        c.skip = skip
+
+
 def _front(c: Composer, item: Item) -> list[Flowable]:
     region = asdict(c.library.regions[item.region]) if item.region else None
     return [c.para(c.text("card_tag", region=region), "dose"), *c.item_parts(item)]
 
 
 def _back(c: Composer, item: Item) -> list[Flowable]:
+    """The back of a card: the red flags and the disclaimer, so every card printed with backs
+    carries both. (The ice safety box stands on the ice card's front, beside its instructions:
+    with the fuller red flags there is no room for it on every back too.)"""
     region = asdict(c.library.regions[item.region]) if item.region else None
     narrow, c.narrow = c.narrow, True  # red flags as one list; the composer is shared, so restore it
-    parts = [c.para(c.text("back_title", region=region), "h3"), *c.slot_red_flags()]
+    parts = [c.para(c.text("back_title", region=region), "h3"), *c.slot_red_flags(), *c.slot_disclaimer()]
     c.narrow = narrow
-    if c.routine.has_ice:
-        parts.append(c.ice_box())
+    return parts
+
+
+# The safety card a deck without backs ends with: red flags by urgency, where to go, and the
+# disclaimer. A stand-in item, so the fitter can key and label it like the others.
+SAFETY_CARD = Item(id="safety-card", kind="safety", name="Safety card", summary="", steps=(), dosage=Dosage())
+
+
+def _safety_front(c: Composer, item: Item) -> list[Flowable]:
+    narrow, c.narrow = c.narrow, True
+    parts = [*c.slot_red_flags(), *c.slot_disclaimer()]  # the red-flag box brings its own heading
+    c.narrow = narrow
     return parts
 
 
@@ -179,7 +208,11 @@ def render_cards(routine: Routine, library: Library, layout: Layout, page_size: 
     fitter = _Fitter(routine, library, layout)
     items = [*routine.exercises, *routine.methods]
     fronts = fitter.each(items, "front", _front, inner_w, inner_h)
-    backs = fitter.each(items, "back", _back, inner_w, inner_h) if routine.backs else []
+    if routine.backs:  # every back carries the red flags and the disclaimer
+        backs = fitter.each(items, "back", _back, inner_w, inner_h)
+    else:  # fronts only: the deck ends with a safety card that carries them
+        backs = []
+        fronts += fitter.each([SAFETY_CARD], "front", _safety_front, inner_w, inner_h)
 
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=page_size, invariant=1, lang=layout.lang, initialFontName=fonts.register()["regular"])
