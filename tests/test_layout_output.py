@@ -179,7 +179,8 @@ def test_a_second_deck_reuses_the_fitted_cards_and_prints_the_same(monkeypatch):
 
 
 def test_reused_cards_follow_which_method_is_ice_not_its_name(tmp_path):
-    """Two methods may share a name; the backs carry the ice box only when the ice method is in."""
+    """Two methods may share a name; a deck carries the ice box only when the ice method is in
+    (on the ice card's front: the backs now carry the red flags and the disclaimer)."""
     from dataclasses import replace
 
     from pdfgen import impose
