@@ -44,7 +44,7 @@ def load(name: str) -> dict:
 def ice_note(ice: dict) -> list[str]:
     return [
         line.format(minutes=ice["default_minutes"], max_minutes=ice["max_minutes"], between_hours=ice["between_hours"])
-        for line in ice["note"]
+        for line in [*ice["note"], ice["limit"]]
     ]
 
 
@@ -65,8 +65,10 @@ def page_lines(region: str) -> list[tuple[str, str]]:
         x = exercises[xid]
         out.append(("B", x["name"]))
         out += [("R", f"{i}. {s}") for i, s in enumerate(x["steps"], 1)]
-    out.append(("B", safety["red_flags"]["intro"]))
-    out += [("R", "• " + f) for f in safety["red_flags"]["items"]]
+    for level in ("emergency", "urgent"):  # red flags by urgency (services named for gb)
+        gb = safety["countries"]["gb"]
+        out.append(("B", safety["red_flags"][level]["intro"].format(**{k: gb[k] for k in ("emergency", "urgent", "routine")})))
+        out += [("R", "• " + f) for f in safety["red_flags"][level]["items"]]
     out.append(("I", safety["disclaimer"]["text"]))
     return out
 

@@ -152,6 +152,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--notes", help="Free notes printed on the routine, e.g. from your physio.")
 @click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
 @click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
+@click.option("--country", metavar="gb|us", help="Where to go for help: the services the red flags name (default: gb).")
 @data_option
 @layouts_option
 @handled

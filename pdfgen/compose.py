@@ -34,6 +34,7 @@ def base_context(routine: Routine, library: Library) -> dict[str, Any]:
         "region": regions[0] if len(regions) == 1 else None,
         "club": {"name": routine.club.name, "url": routine.club.url or ""} if routine.club else None,
         "safety": {"ice_max": ice.max_minutes, "ice_min": ice.min_minutes, "between_hours": ice.between_hours},
+        "country": routine.country,
     }
 
 
@@ -99,13 +100,27 @@ class Composer:
         return d.Item(item.id, item.kind, item.name, d.Heading(3, esc(item.name)), figure, tuple(parts), run_in)
 
     def ice_box(self) -> d.Box:
+        """Ice safety: how long, then ONE limit line where every region of the document shares
+        it (else one line per limit naming where it applies), the skin rules, and who should ask
+        a doctor or physio first."""
         ice = self.library.safety.ice
         lines = [esc(line) for line in ice.note_lines(self.routine.ice_minutes)]
-        for rid in self.routine.regions:
-            if rid in ice.region_max:
-                cap, reason = ice.region_max[rid]
-                lines.insert(1, self.text("ice_region", region=self.region(rid), cap=cap, reason=reason))
-        children = (d.ListBlock(tuple(lines), "box_body"), d.Para(esc(ice.ask_first), "box_body"))
+        limits = ice.limits(self.routine.regions)
+        if len(limits) == 1:
+            _, cap, reason = limits[0]
+            limit_lines = [f"<b>{esc(ice.limit_line(cap))}</b>" + (f" {esc(reason)}" if reason else "")]
+        else:
+            limit_lines = []
+            for rids, cap, reason in limits:
+                names = [self.library.regions[r].name for r in rids]
+                where = " and ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
+                limit_lines.append(self.text("ice_region", where=where, cap=cap, reason=reason))
+        lines[1:1] = limit_lines
+        children = (
+            d.ListBlock(tuple(lines), "box_body"),
+            d.Para(f"<b>{esc(ice.ask_first_intro)}</b>", "box_body"),
+            d.ListBlock(tuple(esc(x) for x in ice.ask_first), "box_body", columns=2),
+        )
         return d.Box("ice", self.text("ice_heading"), children)
 
     def link(self, url: str) -> d.Link:
@@ -114,13 +129,16 @@ class Composer:
     # ------------------------------------------------------------ boxes and sections
 
     def red_flags(self) -> d.Box:
+        """Red flags by how fast to act, each list under the service to use (from the routine's
+        country): emergency, then urgent the same day, then the line for a routine booking."""
         s = self.library.safety
-        children = (
-            d.Para(esc(s.red_flags_intro) + ":", "box_body"),
-            d.ListBlock(tuple(esc(f) for f in s.red_flags), "box_body", columns=2),
-            d.Para(f"<b>{esc(s.see_clinician)}</b>", "box_body"),
+        country = s.countries[self.routine.country]
+        groups = tuple(
+            d.Group((d.Para(f"<b>{esc(intro)}</b>", "box_body"), d.ListBlock(tuple(esc(f) for f in signs), "box_body")))
+            for intro, signs in s.flags.groups(country, self.routine.regions)
         )
-        return d.Box("red_flags", self.text("red_flags_heading"), children)
+        routine = d.Para(f"<b>{esc(s.flags.routine_line(country))}</b>", "box_body")
+        return d.Box("red_flags", self.text("red_flags_heading"), (d.Columns(groups), routine))
 
     def pain_rule(self) -> d.Box:
         return d.Box("pain", self.text("pain_heading"), (d.Para(esc(self.library.safety.pain_rule), "box_body"),))
@@ -153,8 +171,13 @@ class Composer:
         """Two weeks on paper (L and R boxes where an exercise is done per side)."""
         if not self.routine.exercises or self.routine.tracker is False:
             return []
+        days = 14
         rows = tuple(
-            d.TrackerRow(esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else ""), x.dosage.per_side, (True,) * 14)
+            d.TrackerRow(
+                esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else ""),  # never split from the name
+                x.dosage.per_side,
+                tuple(day % 7 in x.dosage.due_days() for day in range(days)),  # days it is not due get no box
+            )
             for x in self.routine.exercises
         )
         return [
@@ -169,15 +192,26 @@ class Composer:
         ]
 
     def sources(self) -> list[d.Block]:
-        cited = dict.fromkeys(s for item in [*self.routine.methods, *self.routine.exercises] for s in item.sources)
-        cited.update(dict.fromkeys(self.library.safety.sources))
+        """Every source behind what this document prints: the intro (where placed), the regions,
+        the items, the safety text, the country's services and, with ice, the ice rules."""
+        safety = self.library.safety
+        placed = {n for names in self.layout.slots.values() for n in names}
+        cited: dict[str, None] = {}
+        if "intro" in placed:
+            cited.update(dict.fromkeys(safety.about_sources))
+        cited.update(dict.fromkeys(s for r in self.routine.regions for s in self.library.regions[r].sources))
+        cited.update(dict.fromkeys(s for item in [*self.routine.methods, *self.routine.exercises] for s in item.sources))
+        cited.update(dict.fromkeys(safety.sources))
+        cited.update(dict.fromkeys(safety.countries[self.routine.country].sources))
         if self.routine.has_ice:
-            cited.update(dict.fromkeys(self.library.safety.ice.sources))
+            cited.update(dict.fromkeys(safety.ice.sources))
         refs = []
         for sid in cited:
             src = self.library.sources[sid]
-            year = f" ({src.year})" if src.year else ""
-            refs.append(f"{esc(src.org)}{year}: <i>{esc(src.title)}</i>")
+            if src.doi or src.pmid:  # a journal article: authors, journal and year find it
+                refs.append(f"{esc(src.org)} {src.year or ''}".strip())
+            else:  # a book or a web page: its title too (an undated page prints no year)
+                refs.append(f"{esc(src.org)}{f' ({src.year})' if src.year else ''}: <i>{esc(src.title)}</i>")
         return [d.Heading(2, self.text("sources_heading")), d.ListBlock(tuple(refs), "small")]
 
     def club(self) -> list[d.Block]:

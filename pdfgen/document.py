@@ -68,6 +68,20 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Blocks that belong together (a heading line and its list), never split apart."""
+
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Groups side by side where the width allows (red flags by urgency), else one under another."""
+
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
 class Link:
     """A web address printed as a QR code with the address beside it for those who type."""
 
@@ -149,7 +163,7 @@ class Area:
     label: str = ""  # a card's item name, for errors
 
 
-Block = Heading | Para | ListBlock | Figure | Link | Box | Item | ClubBand | Tracker | Section
+Block = Heading | Para | ListBlock | Figure | Link | Box | Item | ClubBand | Tracker | Section | Group | Columns
 
 
 @dataclass(frozen=True)
@@ -181,8 +195,10 @@ def walk(blocks: tuple[Block, ...] | list[Block]) -> Iterator[Block]:
             if b.figure is not None:
                 yield b.figure
             yield from walk(b.children)
-        elif isinstance(b, Box):
+        elif isinstance(b, Box | Group):
             yield from walk(b.children)
+        elif isinstance(b, Columns):
+            yield from walk(b.groups)
 
 
 def texts(doc: Document) -> list[str]:

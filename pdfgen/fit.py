@@ -7,6 +7,7 @@ the caller's measure.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 
@@ -54,5 +55,6 @@ def candidate_scales(min_scale: float, max_scale: float, shrink_step: float = 0.
     fine steps shrinking below it (text is no smaller than it must be), down to `min_scale`."""
     up = [round(1.0 + grow_step * i, 4) for i in range(1, int((max_scale - 1.0) / grow_step + 1e-9) + 1)]
     down = [round(1.0 - shrink_step * i, 4) for i in range(1, int((1.0 - min_scale) / shrink_step + 1e-9) + 1)]
-    found = {*up, round(max_scale, 4), 1.0, *down, round(min_scale, 4)}
+    floor = math.ceil(min_scale * 10_000) / 10_000  # rounded up: the smallest scale never goes under the minimum
+    found = {*up, round(max_scale, 4), 1.0, *down, floor}
     return sorted((s for s in found if min_scale - 1e-9 <= s <= max_scale + 1e-9), reverse=True)

@@ -14,22 +14,32 @@ from typing import Any
 
 from pdfgen.errors import Problems
 from pdfgen.figures.pose import ICONS, Illustration, read_illustration
-from pdfgen.schema import Range, Reader, did_you_mean
+from pdfgen.schema import LocDict, Range, Reader, did_you_mean
 
 URL_RE = re.compile(r"https?://\S+")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ICE_WORDS = re.compile(r"\b(ice|icing|iced|cold[- ]pack|frozen)\b", re.IGNORECASE)  # a method named so is an ice method
 HARD_MAX_ICE = 20  # NHS cold-treatment guidance: never more than 20 minutes; no data folder may allow more
 ICE_PLACEHOLDERS = {"minutes", "max_minutes", "between_hours"}
+SERVICES = ("emergency", "urgent", "routine")  # where to go, per country: red flags name them as {emergency} etc.
+IDENTIFIERS = ("url", "doi", "pmid", "isbn")  # a source needs one, so a reader can find it
 
 
 @dataclass(frozen=True)
 class Source:
     id: str
     title: str
-    org: str
-    year: int | None = None
+    org: str  # publisher, or authors and journal
+    year: int | None = None  # year of publication
     url: str | None = None
+    accessed: int | None = None  # an undated web page: the year its text was checked
+    doi: str | None = None
+    pmid: str | None = None
+    isbn: str | None = None
+
+    @property
+    def when(self) -> str:
+        return str(self.year) if self.year else f"accessed {self.accessed}" if self.accessed else ""
 
 
 @dataclass(frozen=True)
@@ -42,7 +52,16 @@ class Dosage:
     sets: Range | None = None
     times: Range | None = None
     per_side: bool = False
-    how_often: str | None = None
+    how_often: str | None = None  # in words, where it is not a number of days ("after every run")
+    days_per_week: Range | None = None  # how often, as a number the tracker can follow
+
+    def due_days(self, week: int = 7) -> tuple[int, ...]:
+        """The days of a week (0-based) the exercise is due: its days a week (the most of a
+        range) spread out evenly; every day when it is not counted in days."""
+        if not self.days_per_week:
+            return tuple(range(week))
+        n = min(self.days_per_week[1], week)
+        return tuple(sorted({int(i * week / n + 0.5) for i in range(n)}))
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,7 @@ class Region:
     short: str
     plain: str
     exercises: tuple[str, ...]
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,7 +103,9 @@ class IceRules:
     max_minutes: int
     between_hours: int
     note: tuple[str, ...]
-    ask_first: str
+    limit: str  # the one limit, where every region on the page has the same: "... {max_minutes} minutes."
+    ask_first_intro: str
+    ask_first: tuple[str, ...]
     region_max: dict[str, tuple[int, str]]
     sources: tuple[str, ...]
 
@@ -94,17 +116,72 @@ class IceRules:
         values = {"minutes": minutes, "max_minutes": self.max_minutes, "between_hours": self.between_hours}
         return tuple(line.format_map(values) for line in self.note)
 
+    def limits(self, regions: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...], int, str]]:
+        """The ice limits that apply on a page covering `regions`: (regions, minutes, reason),
+        one entry per different limit, strictest first. One entry means one limit for the page."""
+        groups: dict[int, list[str]] = {}
+        for rid in regions or ():
+            groups.setdefault(self.limit_for(rid), []).append(rid)
+        if not groups:
+            return [((), self.max_minutes, "")]
+        return [(tuple(rids), cap, self.region_max.get(rids[0], (cap, ""))[1]) for cap, rids in sorted(groups.items())]
+
+    def limit_line(self, cap: int) -> str:
+        return self.limit.format_map({"max_minutes": cap, "minutes": cap, "between_hours": self.between_hours})
+
+
+@dataclass(frozen=True)
+class Country:
+    """Where to go for help in one country: the services the red flags name, with their source."""
+
+    id: str
+    name: str
+    emergency: str
+    urgent: str
+    routine: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    """Signs that need help, by how fast: emergency and urgent lists (plus extra signs for some
+    regions), and the routine line. Intros name the country's services as {emergency} etc."""
+
+    emergency_intro: str
+    emergency: tuple[str, ...]
+    urgent_intro: str
+    urgent: tuple[str, ...]
+    routine: str
+    region_emergency: dict[str, tuple[str, ...]]
+    region_urgent: dict[str, tuple[str, ...]]
+
+    def groups(self, country: Country, regions: tuple[str, ...] | list[str] = ()) -> list[tuple[str, tuple[str, ...]]]:
+        """(intro, signs) for the emergency and the urgent list, as they print for a page
+        covering `regions` in `country`; a region's own signs come first in its list."""
+        values = {k: getattr(country, k) for k in SERVICES}
+        emergency = tuple(f for r in regions for f in self.region_emergency.get(r, ())) + self.emergency
+        urgent = tuple(f for r in regions for f in self.region_urgent.get(r, ())) + self.urgent
+        return [(self.emergency_intro.format_map(values), emergency), (self.urgent_intro.format_map(values), urgent)]
+
+    def routine_line(self, country: Country) -> str:
+        return self.routine.format_map({k: getattr(country, k) for k in SERVICES})
+
 
 @dataclass(frozen=True)
 class Safety:
     ice: IceRules
     pain_rule: str
-    red_flags_intro: str
-    red_flags: tuple[str, ...]
-    see_clinician: str
+    flags: RedFlags
+    countries: dict[str, Country]
     disclaimer: str
     about: tuple[str, ...]
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # of the pain rule and the red flags
+    about_sources: tuple[str, ...] = ()
+
+    @property
+    def red_flags(self) -> tuple[str, ...]:
+        """Every sign that prints on every page, emergency ones first."""
+        return self.flags.emergency + self.flags.urgent
 
 
 @dataclass(frozen=True)
@@ -135,7 +212,15 @@ def _dosage(r: Reader) -> Dosage:
         times=r.number_range("times", 1, 20),
         per_side=r.boolean("per_side"),
         how_often=r.text("how_often", max_len=60),
+        days_per_week=r.number_range("days_per_week", 1, 7),
     )
+    if d.how_often is None and d.days_per_week is None and r.ok:
+        r.problems.add(
+            r.file,
+            r.line(),
+            r.field("how_often"),
+            "is missing: say how often (days_per_week: a number or [low, high], or how_often: in words, e.g. after every run)",
+        )
     r.finish()
     return d
 
@@ -175,6 +260,19 @@ def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str], f
     )
     r.finish()
     return item if item_id else None
+
+
+DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+PMID_RE = re.compile(r"\d{1,9}")
+ISBN_RE = re.compile(r"\d{9}[\dX]|\d{13}")
+
+
+def _pattern(r: Reader, key: str, pattern: re.Pattern, allowed: str) -> str | None:
+    value = r.text(key, max_len=100)
+    if value is not None and not pattern.fullmatch(value):
+        r.problem(key, f"'{value}' is not {allowed}")
+        return None
+    return value
 
 
 def _url(r: Reader) -> str | None:
@@ -230,7 +328,21 @@ def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
             org=r.text("org", required=True) or "",
             year=r.integer("year", lo=1900, hi=2100),
             url=_url(r),
+            accessed=r.integer("accessed", lo=1990, hi=2100),
+            doi=_pattern(r, "doi", DOI_RE, "a DOI like 10.1136/bjsports-2019-101253"),
+            pmid=_pattern(r, "pmid", PMID_RE, "a PubMed id, digits only, in quotes"),
+            isbn=_pattern(r, "isbn", ISBN_RE, "an ISBN of 10 or 13 digits, in quotes"),
         )
+        if r.ok:
+            if src.year is None and src.accessed is None and not r.has("year") and not r.has("accessed"):
+                r.problem(
+                    "year",
+                    "is missing (the year of publication; for a web page that shows no date, accessed: the year you checked it)",
+                )
+            if not any(r.has(k) for k in IDENTIFIERS):
+                r.problem(
+                    "url", "is missing: give a link or an identifier (url, doi, pmid or isbn) so a reader can find the source"
+                )
         r.finish()
         if sid:
             if sid in out:
@@ -252,6 +364,7 @@ def _regions(doc: Any, file: str, problems: Problems) -> dict[str, Region]:
             short=r.text("short", required=True, max_len=40) or "",
             plain=r.text("plain", required=True, max_len=300) or "",
             exercises=r.text_list("exercises", required=True, min_items=1, max_items=6),
+            sources=r.text_list("sources", required=True, min_items=1),
         )
         r.finish()
         if rid:
@@ -315,8 +428,16 @@ def _safety(
             rr.finish()
             region_max[rid] = (cap, reason)
         regs.finish()
-    note = ice_r.text_list("note", required=True, min_items=1, max_items=8, max_len=160)
+    note = ice_r.text_list("note", required=True, min_items=1, max_items=10, max_len=160)
     _check_ice_note(ice_r, "note", note)
+    limit = ice_r.text("limit", required=True, max_len=160) or ""
+    _check_ice_note(ice_r, "limit", (limit,))
+    ask_intro, ask_items = "", ()
+    if ice_r.mapping("ask_first", required=True) is not None:
+        ask = ice_r.child("ask_first")
+        ask_intro = ask.text("intro", required=True, max_len=120) or ""
+        ask_items = ask.text_list("items", required=True, min_items=1, max_items=12, max_len=120)
+        ask.finish()
     ice = IceRules(
         method=method,
         default_minutes=default,
@@ -324,36 +445,118 @@ def _safety(
         max_minutes=hi,
         between_hours=ice_r.integer("between_hours", required=True, lo=1, hi=48) or 2,
         note=note,
-        ask_first=ice_r.text("ask_first", required=True, max_len=300) or "",
+        limit=limit,
+        ask_first_intro=ask_intro,
+        ask_first=ask_items,
         region_max=region_max,
         sources=source_list(ice_r),
     )
     ice_r.finish()
 
-    def section(key: str) -> Reader:
-        return top.child(key) if top.mapping(key, required=True) is not None else Reader({}, file, key, Problems())
+    def section(key: str, parent: Reader = top, required: bool = True) -> Reader:
+        if parent.mapping(key, required=required) is not None:
+            return parent.child(key)
+        return Reader(LocDict(), parent.file, parent.field(key), Problems())
 
     pain = section("pain_rule")
     flags = section("red_flags")
     disc = section("disclaimer")
     about = section("about")
+    countries = _countries(section("countries"), source_list)
+    red_flags = _red_flags(flags, regions, countries)
     safety = Safety(
         ice=ice,
-        pain_rule=pain.text("text", required=True, max_len=300) or "",
-        red_flags_intro=flags.text("intro", required=True, max_len=80) or "",
-        red_flags=flags.text_list("items", required=True, min_items=1, max_items=12, max_len=90),
-        see_clinician=flags.text("see_clinician", required=True, max_len=200) or "",
+        pain_rule=pain.text("text", required=True, max_len=400) or "",
+        flags=red_flags,
+        countries=countries,
         disclaimer=disc.text("text", required=True, max_len=300) or "",
         about=about.text_list("intro", required=True, min_items=1, max_items=5, max_len=400),
         sources=source_list(pain) + source_list(flags),
+        about_sources=source_list(about),
     )
     for r in (pain, flags, disc, about, top):
         r.finish()
     return safety
 
 
+def _services_in(r: Reader, key: str, text: str) -> None:
+    """A red-flag line may name the country's services, and nothing else."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        r.problem(key, f"'{text}' has a broken placeholder ({exc})")
+        return
+    for name in sorted(names - set(SERVICES)):
+        r.problem(key, f"placeholder {{{name}}} is unknown (allowed: {', '.join('{' + s + '}' for s in SERVICES)})")
+
+
+def _red_flags(flags: Reader, regions: set[str], countries: dict[str, Country]) -> RedFlags:
+    lists: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for level in ("emergency", "urgent"):
+        if flags.mapping(level, required=True) is None:
+            lists[level] = ("", ())
+            continue
+        r = flags.child(level)
+        intro = r.text("intro", required=True, max_len=120) or ""
+        _services_in(r, "intro", intro)
+        lists[level] = (intro, r.text_list("items", required=True, min_items=1, max_items=10, max_len=120))
+        r.finish()
+    routine = flags.text("routine", required=True, max_len=200) or ""
+    _services_in(flags, "routine", routine)
+    extra: dict[str, dict[str, tuple[str, ...]]] = {"emergency": {}, "urgent": {}}
+    if flags.mapping("regions") is not None:
+        regs = flags.child("regions")
+        for rid in list(regs.node):
+            if rid not in regions:
+                regs.problem(rid, f"'{rid}' is not a region{did_you_mean(rid, regions)}")
+            if regs.mapping(rid) is None:
+                continue
+            rr = regs.child(rid)
+            for level in ("emergency", "urgent"):
+                items = rr.text_list(level, max_items=4, max_len=120)
+                if items:
+                    extra[level][rid] = items
+            rr.finish()
+        regs.finish()
+    return RedFlags(
+        emergency_intro=lists["emergency"][0],
+        emergency=lists["emergency"][1],
+        urgent_intro=lists["urgent"][0],
+        urgent=lists["urgent"][1],
+        routine=routine,
+        region_emergency=extra["emergency"],
+        region_urgent=extra["urgent"],
+    )
+
+
+def _countries(r: Reader, source_list: Any) -> dict[str, Country]:
+    out: dict[str, Country] = {}
+    for cid in list(r.node):
+        if not isinstance(cid, str) or not re.fullmatch(r"[a-z]{2}", cid):
+            r.problem(str(cid), f"'{cid}' is not a two-letter country code in lower case (e.g. gb, us)")
+            continue
+        if r.mapping(cid) is None:
+            continue
+        c = r.child(cid)
+        out[cid] = Country(
+            id=cid,
+            name=c.text("name", required=True, max_len=60) or "",
+            emergency=c.text("emergency", required=True, max_len=80) or "",
+            urgent=c.text("urgent", required=True, max_len=80) or "",
+            routine=c.text("routine", required=True, max_len=80) or "",
+            sources=source_list(c),
+        )
+        c.finish()
+    if r.ok and not out and not r.node:
+        r.problems.add(
+            r.file, r.line(), r.path or "countries", "has no country (give at least gb, with its services and sources)"
+        )
+    r.finish()
+    return out
+
+
 def _printed_text(methods: dict[str, Item], exercises: dict[str, Item], regions: dict[str, Region], safety: Safety) -> tuple:
-    """Every string the tool may print, with where it came from, for the glyph check."""
+    """Every string the tool may print, with where it came from, for the glyph and reading-level checks."""
     out: list[tuple[str, str]] = []
     for item in [*methods.values(), *exercises.values()]:
         where = f"{item.kind} {item.id}"
@@ -364,20 +567,16 @@ def _printed_text(methods: dict[str, Item], exercises: dict[str, Item], regions:
     for region in regions.values():
         out += [(f"region {region.id}", t) for t in (region.name, region.short, region.plain)]
     s = safety
-    out += [
-        ("safety", t)
-        for t in (
-            *s.ice.note,
-            s.ice.ask_first,
-            s.pain_rule,
-            s.red_flags_intro,
-            *s.red_flags,
-            s.see_clinician,
-            s.disclaimer,
-            *s.about,
-        )
-    ]
-    out += [("safety", reason) for _, reason in s.ice.region_max.values()]
+    ice = s.ice
+    out += [("safety ice", t) for t in (*ice.note, ice.limit, ice.ask_first_intro, *ice.ask_first)]
+    out += [("safety ice", reason) for _, reason in ice.region_max.values()]
+    f = s.flags
+    flags = (*f.emergency, *f.urgent, *(x for v in f.region_emergency.values() for x in v))
+    flags += tuple(x for v in f.region_urgent.values() for x in v)
+    out += [("safety red_flags", t) for t in flags]
+    for c in s.countries.values():
+        out += [(f"safety red_flags ({c.id})", t) for t in (*(intro for intro, _ in f.groups(c)), f.routine_line(c))]
+    out += [("safety", t) for t in (s.pain_rule, s.disclaimer, *s.about)]
     return tuple((w, t) for w, t in out if t)
 
 
@@ -435,10 +634,22 @@ def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
                     f"regions.{region.id}.exercises",
                     f"exercise '{xid}' belongs to region '{exercises[xid].region}'",
                 )
+    for region in regions.values():
+        for sid in region.sources:
+            if sid not in sources:
+                problems.add(
+                    docs["regions"][0],
+                    None,
+                    f"regions.{region.id}.sources",
+                    f"source '{sid}' is not in sources.yaml{did_you_mean(sid, sources.keys())}",
+                )
     used = (
         {s for item in [*methods.values(), *exercises.values()] for s in item.sources}
         | set(safety.ice.sources)
         | set(safety.sources)
+        | set(safety.about_sources)
+        | {s for r in regions.values() for s in r.sources}
+        | {s for c in safety.countries.values() for s in c.sources}
     )
     for sid in sorted(set(sources) - used):
         problems.add(docs["sources"][0], None, f"sources.{sid}", "is never cited (cite it or remove it)")

@@ -22,6 +22,7 @@ from pdfgen.cache import Cache
 from pdfgen.layout import MM, Box, Layout
 
 QR_MM = 28  # QR code incl. its quiet zone; the code itself prints about 23 mm, over the 20 mm a phone needs
+MIN_COLUMN_CHARS = 20  # never a list column narrower than this many characters
 MIN_CHARS = 45  # a list goes into columns only where each column still holds about this many characters a line
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 HEADING_STYLE = {1: "title", 2: "h2", 3: "h3"}
@@ -189,16 +190,34 @@ class Flow:
             return [] if (b.optional and "tracker" in self.skip) else self.tracker(b)
         if isinstance(b, d.Section):
             return self.section(b, width)
+        if isinstance(b, d.Columns):
+            return self.columns(b, width)
+        if isinstance(b, d.Group):
+            return self.blocks(b.children, width)
         raise TypeError(f"no flowable for {type(b).__name__}")
 
     def list_block(self, b: d.ListBlock, width: float) -> list[Flowable]:
-        per_column = width / b.columns / (0.5 * self.st[b.role].fontSize)  # about this many characters a line
-        if b.columns > 1 and per_column >= MIN_CHARS and len(b.items) > 2:
+        per_column = self.chars(width / b.columns, b.role)
+        lengths = [len(d.plain(i)) + 3 for i in b.items]
+        short = sum(lengths) <= 1.5 * per_column * len(lengths)  # short items: a line or two each in a column
+        if b.columns > 1 and per_column >= MIN_COLUMN_CHARS and (per_column >= MIN_CHARS or short) and len(b.items) > 2:
             half = (len(b.items) + 1) // 2
             left = self.bullets(b.items[:half], b.role, b.numbered)
             right = self.bullets(b.items[half:], b.role, b.numbered)
             return [self.row([left, right], ["50%", "50%"], gap=4, top=1, bottom=1)]
         return self.bullets(b.items, b.role, b.numbered)
+
+    def chars(self, width: float, role: str) -> float:
+        """About how many characters of `role` text a line of `width` holds."""
+        return width / (0.5 * self.st[role].fontSize)
+
+    def columns(self, b: d.Columns, width: float) -> list[Flowable]:
+        """Groups side by side where each column still holds a readable line, else one under another."""
+        n = len(b.groups)
+        if n > 1 and self.chars(width / n, "box_body") >= MIN_CHARS:
+            cells = [self.blocks(g.children, width / n - 4) for g in b.groups]
+            return [self.row(cells, [f"{100 / n:g}%"] * n, gap=4, top=1, bottom=2)]
+        return [f for g in b.groups for f in self.blocks(g.children, width)]
 
     def item_parts(self, b: d.Item, width: float) -> list[Flowable]:
         """Name, then the figure above (cards, large print) or beside the rest of the item."""
@@ -226,8 +245,8 @@ class Flow:
         """One item kept in one piece (or, where the layout says `keep: start`, its start kept
         together and its steps free to run on), so a section heading rides with its first item."""
         content = [*(heading or []), *self.item_parts(b, width)]
-        if self.keep == "start" and len(content) > 4:
-            head = len(heading or []) + 3  # heading, name, figure or dose, first part
+        head = len(heading or []) + (2 if b.run_in else 3)  # section heading, name (and dose), first part
+        if self.keep == "start" and len(content) > head:
             block: Flowable = KeepTogether(content[:head])
             rest = content[head:]
         else:
@@ -254,27 +273,36 @@ class Flow:
         return out
 
     def box(self, b: d.Box, width: float) -> Table:
+        """A framed box, a row per line of content, so a long box can run on to the next page
+        (framed again there) instead of leaving a page half empty."""
         box: Box = self.layout.boxes[b.role]
         pad = box.padding * MM * max(self.scale, 0.7)
         inner = width - 2 * pad - box.stripe * MM
-        content = [self.para(b.title, "box_title"), *self.blocks(b.children, inner)]
+        lines = self.blocks(b.children, inner)
+        # the title repeats where the box runs on; its first two lines never stay behind alone
+        rows: list[list[Flowable]] = [[self.para(b.title, "box_title")], lines[:2], *([f] for f in lines[2:])]
+        rows = [r for r in rows if r]
+        last = len(rows) - 1
         cmds: list[tuple] = [
             *self.table_font(),
             ("LEFTPADDING", (0, 0), (-1, -1), pad + box.stripe * MM),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (0, 0), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, last), (0, last), pad),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
+        for i in range(1, last + 1):  # the spacing the lines would have had in one cell
+            cmds.append(("TOPPADDING", (0, i), (0, i), rows[i - 1][-1].getSpaceAfter() + rows[i][0].getSpaceBefore()))
         if box.background:
             cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.background)))
         if box.border:
             cmds.append(("BOX", (0, 0), (-1, -1), box.border_width, colors.HexColor(box.border)))
         if box.stripe:
             cmds.append(("LINEBEFORE", (0, 0), (0, -1), box.stripe * MM, colors.HexColor(box.border or self.layout.accent)))
-        table = Table([[content]], colWidths=["100%"], style=TableStyle(cmds))
+        table = Table([[r] for r in rows], colWidths=["100%"], style=TableStyle(cmds), repeatRows=1)
         table.spaceBefore = 2 * self.scale
-        table.spaceAfter = 6 * self.scale
+        table.spaceAfter = 4 * self.scale
         return table
 
     def link(self, b: d.Link, width: float) -> Table:
@@ -330,7 +358,7 @@ class Flow:
         head = [self.para(b.day_label, "small")] + [self.para(str(n), "day") for n in range(1, b.days + 1)]
         rows: list[list[Any]] = [head]
         for r in b.rows:
-            boxes = [TickBoxes(2 if r.per_side else 1, cell_h) if due else "" for due in r.due[: b.days]]
+            boxes = [TickBoxes(2 if r.per_side else 1, cell_h) if due else NotDue(cell_h) for due in r.due[: b.days]]
             rows.append([self.para(r.label, "small"), *boxes])
         rows.append([self.para(b.pain_label, "small")] + [Spacer(1, cell_h - TickBoxes.PADDING)] * b.days)
         grid = Table(rows, colWidths=[label_w] + [None] * b.days)  # rows grow with their labels: nothing overprints
@@ -394,6 +422,22 @@ class TickBoxes(Flowable):
         y = (self.height - self.size) / 2
         for i in range(self.count):
             c.rect(i * (self.size + 0.8 * MM), y, self.size, self.size, stroke=1, fill=0)
+
+
+class NotDue(Flowable):
+    """A tracker day the exercise is not due: a short grey dash, no box to tick."""
+
+    def __init__(self, row_height: float) -> None:
+        super().__init__()
+        self.width, self.height = 2.4 * MM, row_height - TickBoxes.PADDING
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(colors.HexColor("#b0b0b0"))
+        self.canv.setLineWidth(0.6)
+        self.canv.line(0, self.height / 2, self.width, self.height / 2)
 
 
 def qr_drawing(url: str, size: float) -> Flowable:

@@ -31,8 +31,10 @@ ROUTINE_FIELDS = (
     "backs",
     "url",
     "tracker",
+    "country",
 )
 CLUB_FIELDS = ("name", "logo", "url")
+DEFAULT_COUNTRY = "gb"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LIMITS = {"name": 80, "notes": 800, "club.name": 80, "club.url": 300}
 
@@ -60,6 +62,7 @@ class Routine:
     backs: bool = False  # card layouts: print a back sheet for each front sheet
     url: str | None = None  # a link for this routine (e.g. the physio's video), printed with a QR code
     tracker: bool | None = None  # the two-week paper tracker: on, off, or None = when it fits
+    country: str = "gb"  # where to go for help: the services the red flags name (safety.yaml countries)
 
     @property
     def has_ice(self) -> bool:
@@ -328,6 +331,21 @@ def resolve(
             f"'{url}' is not a web address (http:// or https://, no spaces, at most {LIMITS['club.url']} characters)",
         )
         url = None
+    # country: which services the red flags name (a Letter page does not make it the US)
+    country, origin = src.get("country")
+    countries = library.safety.countries
+    if country is None:
+        country = DEFAULT_COUNTRY if DEFAULT_COUNTRY in countries else next(iter(countries), DEFAULT_COUNTRY)
+    elif not isinstance(country, str) or country.lower() not in countries:
+        src.problem(
+            "country",
+            origin,
+            f"'{country}' is not a country with help services in the data{did_you_mean(str(country).lower(), countries)} "
+            f"(allowed: {', '.join(countries)})",
+        )
+        country = DEFAULT_COUNTRY
+    else:
+        country = country.lower()
     for key in ROUTINE_FIELDS:
         reader.used.add(key)
     reader.finish()
@@ -347,4 +365,5 @@ def resolve(
         backs=bool(backs),
         url=url,
         tracker=tracker,
+        country=country,
     )

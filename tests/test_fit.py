@@ -23,6 +23,8 @@ def test_candidates_run_largest_first_between_the_bounds():
     assert max(steps) <= 0.02 + 1e-9
     assert candidate_scales(1.0, 1.0) == [1.0]
     assert candidate_scales(0.947, 1.0)[-1] == 0.947  # the minimum itself is always tried
+    assert candidate_scales(8.5 / 9.5, 1.0)[-1] == 0.8948  # rounded up, never below the minimum size
+    assert 9.5 * candidate_scales(8.5 / 9.5, 1.0)[-1] >= 8.5
 
 
 @pytest.mark.parametrize("power", [0.5, 1, 2, 3, 5])

@@ -171,7 +171,7 @@ def test_subset_tags_are_distinct_across_a_combined_batch_and_rebuilds_are_ident
     """Three routines with different characters merged into one file: three different regular
     subsets, three different tags (ReportLab's own numbering named all three AAAAAA+NotoSans-Regular)."""
     roster = tmp_path / "r.csv"
-    roster.write_text("name,region\nAnn,front\nZoë Ødegård,lateral\nQuincy Jax,above\n", encoding="utf-8")
+    roster.write_text("name,region\nAnn,front\nZoë Ødegård,lateral\nЂорђе Јовић,above\n", encoding="utf-8")  # distinct letters
     combined = {}
     for attempt in ("first", "again"):
         out = tmp_path / f"{attempt}.pdf"

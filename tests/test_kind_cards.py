@@ -97,16 +97,16 @@ def test_ice_card_carries_the_full_ice_note_and_backs_are_mirrored(build):
     ice_sheet = next(t for t in fronts if LIB.methods["ice"].name in t)
     for line in LIB.safety.ice.note_lines(LIB.safety.ice.default_minutes):
         assert line in ice_sheet
-    # 3 exercises then 5 methods: sheet 1 holds wall sit, step-down, leg press, then the first method
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        back = doc.pages[1]
-        words = back.extract_words()
-        after = [w for w in words if w["text"] == "After"]
-        assert after and all(w["x0"] < back.width / 2 and w["top"] > back.height / 2 for w in after)  # mirrored: left
-        front_words = doc.pages[0].extract_words()
-        ease = [w for w in front_words if w["text"] == "Ease"]
-        assert ease and all(w["x0"] > back.width / 2 for w in ease)  # its front is on the right
-    assert LIB.safety.red_flags[0] in " ".join((reader.pages[1].extract_text() or "").split())
+    # above the knee: 4 exercises and 5 methods, so the last sheet holds one card, top left on its
+    # front; its back stands top right, behind it
+    with pdfplumber.open(io.BytesIO(build("--layout", "cards", "--region", "above", "--backs", name="above.pdf"))) as doc:
+        front, back = doc.pages[-2], doc.pages[-1]
+        assert len(doc.pages) % 2 == 0
+        first = [w for w in front.extract_words() if w["top"] < front.height / 2]
+        behind = [w for w in back.extract_words()]
+        assert first and all(w["x1"] < front.width / 2 for w in first)
+        assert behind and all(w["x0"] > back.width / 2 and w["top"] < back.height / 2 for w in behind)
+    assert "When to stop and get help" in " ".join((reader.pages[1].extract_text() or "").split())
 
 
 def test_card_too_small_names_the_card(run, tmp_path):

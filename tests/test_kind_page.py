@@ -159,7 +159,7 @@ def test_everything_a_user_can_ask_for_fits_one_page(build, region, paper):
     body = text(pdf)
     for item in [*LIB.methods.values(), *LIB.region_exercises(region)]:
         assert item.name in body
-    assert NOTE_200[:60] in body and LINK in body and body_size(pdf, region) >= 9 - 0.01
+    assert NOTE_200[:60] in body and LINK in body and body_size(pdf, region) >= 8.5 - 0.01  # the layout's min_body
 
 
 def test_no_column_ends_in_a_tall_empty_band_when_something_gave_way(build):
@@ -284,7 +284,7 @@ def test_danger_and_ice_boxes_differ_on_a_black_and_white_printer(build):
         """Dark pixels across the box's left edge, and the darkest pixel of its right edge."""
         y = int((box["top"] + box["bottom"]) / 2 * k)
         x = int(box["x0"] * k)
-        bar = sum(1 for dx in range(-40, 60) if image.getpixel((x + dx, y)) < 128)
+        bar = sum(1 for dx in range(-40, 22) if image.getpixel((x + dx, y)) < 128)  # the bar and frame, not the text
         right = min(image.getpixel((int(box["x1"] * k) - dx, y)) for dx in range(-2, 4))
         return bar, right
 

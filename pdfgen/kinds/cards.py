@@ -104,18 +104,21 @@ def check_placed(routine: Routine, layout: Layout) -> None:
 
 def arrange(c: Composer) -> list[d.Area]:
     """A card per item (the region's exercises, then the methods), sheet by sheet: a sheet's
-    fronts, then their backs, so each back follows its front in reading order."""
+    fronts, then their backs, so each back follows its front in reading order. Every card
+    printed with backs carries the red flags and the disclaimer on its back; a deck without
+    backs ends with a safety card that carries them."""
     geo: Geometry = c.layout.geometry
     items = [*c.routine.exercises, *c.routine.methods]
     fronts = [
         d.Area("front", (d.Para(c.text("card_tag", region=c.region(it.region)), "dose"), c.item(it)), it.name) for it in items
     ]
-    backs = []
-    if c.routine.backs:
+    backs: list[d.Area] = []
+    if not c.routine.backs:  # fronts only: the deck ends with a safety card
+        fronts.append(d.Area("front", (c.red_flags(), c.disclaimer()), "the safety card"))
+    else:
         for it in items:
             # the ice note is on the ice card itself, beside the instruction; backs carry what every card needs
-            blocks = (d.Heading(3, c.text("back_title", region=c.region(it.region))), c.red_flags(), c.disclaimer())
-            backs.append(d.Area("back", blocks, f"back of {it.name}"))
+            backs.append(d.Area("back", (c.red_flags(), c.disclaimer()), f"back of {it.name}"))
     per_sheet = geo.columns * geo.rows
     out: list[d.Area] = []
     for start in range(0, len(fronts), per_sheet):
