@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pdfgen.errors import Problems
 from pdfgen.figures.pose import ICONS, Illustration, read_illustration
@@ -303,24 +304,37 @@ def _icon(r: Reader) -> str | None:
 def _items(
     doc_reader: Reader, key: str, kind: str, sources: dict[str, Source], regions: set[str], folder: Path
 ) -> dict[str, Item]:
-    out: dict[str, Item] = {}
-    for i, _ in doc_reader.items(key, required=True):
-        child = doc_reader.child(key, i)
-        item = _item(child, kind, sources, regions, folder)
-        if item is None:
-            continue
-        if item.id in out:
-            child.problem("id", f"'{item.id}' is used twice (ids must be unique)")
-        out[item.id] = item
+    out, _ = _keyed(doc_reader, key, lambda child: _item(child, kind, sources, regions, folder))
     doc_reader.finish()
     return out
 
 
+T = TypeVar("T")
+
+
+def _keyed(top: Reader, key: str, read: Callable[[Reader], T | None]) -> tuple[dict[str, T], bool]:
+    """The records of a list keyed by their `id`, each read by `read`; an id used twice is
+    one problem at its second use (the first record stays). Also says whether one was."""
+    out: dict[str, T] = {}
+    twice = False
+    for i, _ in top.items(key, required=True):
+        child = top.child(key, i)
+        record = read(child)
+        rid = getattr(record, "id", None)
+        if record is None or not rid:
+            continue
+        if rid in out:
+            child.problem("id", f"'{rid}' is used twice (ids must be unique)")
+            twice = True
+            continue
+        out[rid] = record
+    return out, twice
+
+
 def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
     top = Reader(doc, file, "", problems)
-    out: dict[str, Source] = {}
-    for i, _ in top.items("sources", required=True):
-        r = top.child("sources", i)
+
+    def read(r: Reader) -> Source:
         sid = r.text("id", required=True)
         src = Source(
             id=sid or "",
@@ -344,19 +358,18 @@ def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
                     "url", "is missing: give a link or an identifier (url, doi, pmid or isbn) so a reader can find the source"
                 )
         r.finish()
-        if sid:
-            if sid in out:
-                r.problem("id", f"'{sid}' is used twice (ids must be unique)")
-            out[sid] = src
+        return src
+
+    out, _ = _keyed(top, "sources", read)
     top.finish()
     return out
 
 
-def _regions(doc: Any, file: str, problems: Problems) -> dict[str, Region]:
+def _regions(doc: Any, file: str, problems: Problems) -> tuple[dict[str, Region], bool]:
+    """The regions, and whether an id was used twice (then checks across files would only echo it)."""
     top = Reader(doc, file, "", problems)
-    out: dict[str, Region] = {}
-    for i, _ in top.items("regions", required=True):
-        r = top.child("regions", i)
+
+    def read(r: Reader) -> Region:
         rid = r.text("id", required=True)
         region = Region(
             id=rid or "",
@@ -367,10 +380,11 @@ def _regions(doc: Any, file: str, problems: Problems) -> dict[str, Region]:
             sources=r.text_list("sources", required=True, min_items=1),
         )
         r.finish()
-        if rid:
-            out[rid] = region
+        return region
+
+    out, twice = _keyed(top, "regions", read)
     top.finish()
-    return out
+    return out, twice
 
 
 def _check_ice_note(r: Reader, key: str, lines: tuple[str, ...]) -> None:
@@ -607,7 +621,9 @@ def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
     """Validate the parsed content files together; raise one InputError listing every problem."""
     problems = Problems()
     sources = _sources(docs["sources"][1], docs["sources"][0], problems)
-    regions = _regions(docs["regions"][1], docs["regions"][0], problems)
+    regions, twice = _regions(docs["regions"][1], docs["regions"][0], problems)
+    if twice:  # which region a second use meant is unknowable: every check below would only echo it
+        problems.raise_if_any()
     region_ids = set(regions)
     mfile, mdoc = docs["methods"]
     methods = _items(Reader(mdoc, mfile, "", problems), "methods", "method", sources, region_ids, folder)

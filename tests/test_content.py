@@ -103,3 +103,12 @@ def test_empty_ice_method_is_refused(run, data_copy):
     data = edit_data(data_copy, lambda name, text: text.replace("  method: ice ", '  method: "" '))
     result = run("check", "--data", data)
     assert result.exit_code == 2 and "ice.method: is empty" in result.stderr
+
+
+def test_a_region_id_used_twice_is_one_error_not_an_echo(run, data_copy):
+    regions = data_copy / "regions.yaml"
+    regions.write_text(regions.read_text().replace("id: front", "id: lateral", 1))
+    result = run("check", "--data", data_copy)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'lateral' is used twice" in lines[0] and f"{regions}:" in lines[0], lines

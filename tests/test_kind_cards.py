@@ -17,6 +17,8 @@ LIB = library(None)
 SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 CARDS = yaml.safe_load((ROOT / "layouts" / "cards.yaml").read_text())["cards"]
 URL = "https://riverside-runners.example.org/knees"
+CARDS_MIN_TEXT = yaml.safe_load((ROOT / "layouts" / "cards.yaml").read_text())["fit"]["min_text"]
+SAFE = CARDS["padding"] * MM
 
 
 def page_count(pdf: bytes) -> int:
@@ -123,3 +125,56 @@ def test_card_grid_that_crowds_the_edge_is_refused(run, tmp_path):
     result = run("build", "--layout", big, "--region", "front", "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
     assert "cards:" in result.stderr and "6 mm" in result.stderr
+
+
+# ------------------------------------------------------------------ one deck, one type scale (document-tree issue)
+
+
+def sizes_by_role(pdf: bytes) -> dict[str, set[float]]:
+    """Character sizes of step text (numbered lines) and of safety box text, across every sheet."""
+    out: dict[str, set[float]] = {"step": set(), "all": set()}
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for w in page.extract_words(extra_attrs=["size", "fontname"]):
+                out["all"].add(round(w["size"], 2))
+                if w["text"].rstrip(".").isdigit() and w["text"].endswith(".") and "Bold" in w["fontname"]:
+                    out["step"].add(round(w["size"], 2))
+    return out
+
+
+@pytest.mark.parametrize("backs", [False, True])
+def test_one_type_scale_per_deck_and_no_text_under_the_minimum(build, backs):
+    pdf = build("--layout", "cards", "--region", "all", *(["--backs"] if backs else []))
+    sizes = sizes_by_role(pdf)
+    assert len(sizes["step"]) == 1, sizes["step"]  # every card's steps at one size
+    assert min(sizes["all"]) >= CARDS_MIN_TEXT - 0.01, sorted(sizes["all"])
+
+
+def test_the_accent_band_sits_inside_the_safe_area(build):
+    pdf = build("--layout", "cards", "--region", "front")
+    pw, ph = SIZES["a4"]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        bands = [ln for ln in doc.pages[0].lines if abs(ln.get("linewidth", 0) - 2) < 0.01]
+    assert len(bands) == 4
+    for ln in bands:
+        y = ph - ln["top"]
+        x0, x1 = sorted((ln["x0"], ln["x1"]))
+        assert any(
+            x + SAFE - 0.01 <= x0 and x1 <= x + w - SAFE + 0.01 and y0 + SAFE <= y <= y0 + h - SAFE + 0.01
+            for x, y0, w, h in card_rects("a4")
+        ), ln
+
+
+def test_deck_metadata_names_cards_and_shows_its_title(build):
+    reader = PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front", "--name", "Ana")))
+    info = reader.metadata
+    assert info["/Subject"].startswith("Knee recovery cards")
+    assert "Ana" in info["/Title"] and "cards" in info["/Title"].lower()
+    prefs = reader.trailer["/Root"]["/ViewerPreferences"]
+    assert str(prefs["/DisplayDocTitle"]).lower() == "true"
+
+
+def test_a_deck_without_backs_ends_with_the_safety_card(build):
+    pdf = build("--layout", "cards", "--region", "front")
+    last = " ".join((PdfReader(io.BytesIO(pdf)).pages[-1].extract_text() or "").split())
+    assert "When to stop and get help" in last and LIB.safety.disclaimer[:40] in last
