@@ -16,11 +16,9 @@ from typing import Any
 
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.schema import Reader, did_you_mean, file_of, line_of
+from pdfgen.styles import BOXES, HEX_RE, Box, Style, read_box, read_styles
 
 MM = 72 / 25.4
-HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-FACES = ("regular", "bold", "italic", "bold-italic")
-ALIGNS = ("left", "center", "right", "justify")
 PAPERS = ("a4", "letter")
 SLOTS = (
     "title",
@@ -40,8 +38,6 @@ SLOTS = (
     "tracker",
 )
 AREAS = ("top", "columns", "bottom")
-STYLE_ROLES = ("title", "subtitle", "body", "h2", "h3", "dose", "step", "caution", "box_title", "box_body", "small", "footer")
-BOXES = ("ice", "red_flags", "notes", "pain")
 ITEM_PARTS = ("dose", "dose_inline", "summary", "equipment", "steps", "steps_inline", "cautions", "link", "figure")
 TEXTS = (
     "doc_title",
@@ -73,27 +69,6 @@ OPTIONAL_TEXTS = {  # texts added since layouts were first written: a layout wit
 }
 KIND_RE = re.compile(r"[a-z][a-z0-9-]*")
 KEEPS = ("item", "start")
-
-
-@dataclass(frozen=True)
-class Style:
-    font: str
-    size: float
-    leading: float  # times the size
-    color: str
-    space_before: float  # pt
-    space_after: float  # pt
-    align: str
-    indent: float  # mm
-
-
-@dataclass(frozen=True)
-class Box:
-    background: str | None
-    border: str | None
-    border_width: float
-    padding: float  # mm
-    stripe: float  # mm, a coloured bar on the left edge; 0 for none
 
 
 @dataclass(frozen=True, eq=False)  # identity: caches key on the layout object
@@ -176,99 +151,6 @@ def _compile(source: str):
     return _env().from_string(source)
 
 
-def _style(r: Reader, parent: Style | None) -> Style:
-    def num(key: str, lo: float, hi: float, default: float | None) -> float:
-        return r.number(key, lo, hi, default)
-
-    def choice(key: str, allowed: tuple[str, ...], default: str | None) -> str:
-        value = r.text(key)
-        if value is None:
-            if default is None:
-                r.problem(key, f"is missing (allowed: {', '.join(allowed)})")
-                return allowed[0]
-            return default
-        if value not in allowed:
-            r.problem(key, f"'{value}' is not allowed{did_you_mean(value, allowed)} (allowed: {', '.join(allowed)})")
-            return default or allowed[0]
-        return value
-
-    color = r.text("color")
-    if color is not None and not HEX_RE.match(color):
-        r.problem("color", f"'{color}' is not a colour (#rrggbb allowed)")
-        color = None
-    p = parent
-    return Style(
-        font=choice("font", FACES, p.font if p else None),
-        size=num("size", 4, 96, p.size if p else None),
-        leading=num("leading", 1.0, 3.0, p.leading if p else 1.25),
-        color=color or (p.color if p else "#000000"),
-        space_before=num("space_before", 0, 72, p.space_before if p else 0),
-        space_after=num("space_after", 0, 72, p.space_after if p else 0),
-        align=choice("align", ALIGNS, p.align if p else "left"),
-        indent=num("indent", 0, 50, p.indent if p else 0),
-    )
-
-
-def _styles(top: Reader, problems: Problems) -> dict[str, Style]:
-    node = top.mapping("styles", required=True)
-    sr = top.child("styles") if node is not None else None
-    node = node if node is not None else {}
-    out: dict[str, Style] = {}
-    resolving: set[str] = set()
-
-    def resolve(name: str) -> Style | None:
-        if name in out:
-            return out[name]
-        if name in resolving or sr is None or not isinstance(node.get(name), dict):
-            return None
-        resolving.add(name)
-        r = sr.child(name)
-        parent_name = r.text("parent")
-        parent = None
-        if parent_name is not None:
-            if parent_name not in node:
-                r.problem("parent", f"style '{parent_name}' does not exist{did_you_mean(parent_name, node.keys())}")
-            elif parent_name in resolving and parent_name not in out:
-                r.problem("parent", f"style '{parent_name}' leads back to '{name}' (no loops allowed)")
-            else:
-                parent = resolve(parent_name)
-        out[name] = _style(r, parent)
-        resolving.discard(name)
-        r.finish()
-        return out[name]
-
-    for name in list(node):
-        if sr is not None and sr.mapping(name) is not None:
-            resolve(name)
-    if sr is not None:
-        for role in STYLE_ROLES:
-            if role not in node:
-                sr.problem(role, f"is missing (every layout needs the styles {', '.join(STYLE_ROLES)})")
-    return out
-
-
-def _box(r: Reader) -> Box:
-    def color(key: str) -> str | None:
-        value = r.text(key)
-        if value is not None and value != "none" and not HEX_RE.match(value):
-            r.problem(key, f"'{value}' is not a colour (#rrggbb or none allowed)")
-            return None
-        return None if value in (None, "none") else value
-
-    def num(key: str, hi: float, default: float) -> float:
-        return r.number(key, 0, hi, default)
-
-    box = Box(
-        background=color("background"),
-        border=color("border"),
-        border_width=num("border_width", 5, 0.8),
-        padding=num("padding", 20, 3),
-        stripe=num("stripe", 10, 0),
-    )
-    r.finish()
-    return box
-
-
 def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     """Validate a merged layout document; raise one InputError with every problem.
 
@@ -317,7 +199,7 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     max_scale = fr.number("max_scale", 1, 2, 1.0)
     fr.finish()
 
-    styles = _styles(top, problems)
+    styles = read_styles(top, problems)
     body_reported = any(p.field.startswith("styles.body.") for p in problems.items)  # no second error for one mistake
     if "body" in styles and not body_reported and styles["body"].size < min_body:
         top.problem("styles", f"body size {styles['body'].size:g} pt is below fit.min_body {min_body:g} pt")
@@ -331,7 +213,7 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
                 br.problem(name, f"is not a known box{did_you_mean(name, BOXES)} (allowed: {', '.join(BOXES)})")
                 br.used.add(name)
             elif br.mapping(name) is not None:
-                boxes[name] = _box(br.child(name))
+                boxes[name] = read_box(br.child(name))
         for name in BOXES:
             if name not in bnode:
                 br.problem(name, "is missing (every layout needs the boxes " + ", ".join(BOXES) + ")")

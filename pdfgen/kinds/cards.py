@@ -20,8 +20,9 @@ from pdfgen import document as d
 from pdfgen.cache import Cache
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.fit import candidate_scales, largest_fit
+from pdfgen.flowables import draw_stack, stack_height
 from pdfgen.layout import MM, Layout
-from pdfgen.render import Flow, draw_stack, stack_height
+from pdfgen.render import Flow
 from pdfgen.resolve import Routine
 from pdfgen.schema import Reader
 

@@ -20,8 +20,9 @@ from pdfgen import document as d
 from pdfgen.cache import Cache
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.fit import candidate_scales, largest_fit
+from pdfgen.flowables import block_height, stack_height
 from pdfgen.layout import MM, Layout
-from pdfgen.render import Flow, Tags, block_height, stack_height
+from pdfgen.render import Flow, Tags
 from pdfgen.resolve import Routine
 
 if TYPE_CHECKING:
