@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-LIMITS = {"library": 4, "layout": 32, "para": 4096, "figure": 256, "fit": 1024, "style": 64}  # entries per region
+LIMITS = {"library": 4, "layout": 32, "para": 4096, "figure": 256, "fit": 1024, "style": 64, "card": 512}  # entries per region
 DEFAULT_LIMIT = 256
 
 

@@ -167,28 +167,46 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
     heights: dict[float, list[float]] = {}
     drop = False  # set when the deck fits nowhere with every figure: a card then sheds its own figure if it must
 
+    def card(area: d.Area, scale: float, skip: frozenset[str]) -> tuple[list[Any], float]:
+        """A card built and measured at one scale; a batch prints the same cards deck after deck,
+        so each is built once per process (flowables draw again on any canvas)."""
+
+        def make() -> tuple[list[Any], float]:
+            parts = Flow(layout, scale, cache, skip).blocks(area.children, inner_w)
+            return parts, stack_height(parts, inner_w)
+
+        return cache.get("card", (layout.fingerprint, scale, skip, inner_w, area), make)
+
     def fits(scale: float) -> bool:
-        flows = (Flow(layout, scale, cache), Flow(layout, scale, cache, frozenset({"figure"})))
         built[scale], heights[scale] = [], []
         for area in doc.areas:
-            parts = flows[0].blocks(area.children, inner_w)
-            height = stack_height(parts, inner_w)
+            parts, height = card(area, scale, frozenset())
             if drop and height > inner_h:
-                parts = flows[1].blocks(area.children, inner_w)
-                height = stack_height(parts, inner_w)
+                parts, height = card(area, scale, frozenset({"figure"}))
             built[scale].append(parts)
             heights[scale].append(height)
         return max(heights[scale], default=0) <= inner_h
 
+    def search() -> float | None:
+        """Nothing fits if the smallest size does not; else a first guess from the room the
+        tallest card leaves (text grows about as the square of the scale), then the one search."""
+        smallest = scales[-1]
+        if not fits(smallest):
+            return None
+        guess = smallest * (inner_h / max(max(heights[smallest], default=1.0), 1.0)) ** 0.5
+        return largest_fit(scales, fits, next((s for s in scales if s <= guess), smallest))
+
     hint = cache.peek("fit", fit_key)
     if isinstance(hint, tuple):
         drop = hint[1]
-    scale = largest_fit(scales, fits, hint[0] if isinstance(hint, tuple) else None)
+        scale = largest_fit(scales, fits, hint[0])
+    else:
+        scale = search()
     if scale is None and not drop and "figure" in layout.optional:
         drop = True
         built.clear()
         heights.clear()
-        scale = largest_fit(scales, fits)
+        scale = search()
     if scale is None:
         smallest = scales[-1]
         if smallest not in heights:

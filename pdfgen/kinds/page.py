@@ -114,6 +114,7 @@ class _Plan:
         self.head_h = stack_height(self.top, geo.inner_w) + (geo.gap / 2 if self.top else 0)
         self.foot_h = stack_height(self.bottom, geo.inner_w) + (geo.gap / 2 if self.bottom else 0) if geo.single else 0.0
         self.col_h: float | None = None  # one-page: the column height, once measured
+        self.room: float | None = None  # one-page: available / used column height, once measured
         self.split: list[list[Flowable]] = []  # one-page: the blocks of each column
         self.spread: list[float] = []  # one-page: space added between each column's blocks
         self.pdf: bytes | None = None  # longer layouts: measured by building
@@ -130,6 +131,8 @@ class _Plan:
         if split is None:
             raise _Overflow(_first_misfit(self.columns, heights, continued, geo.columns, avail, self.tags))
         self.col_h = avail
+        used = max((sum(heights[i] for i in col) + continued[col[0]] for col in split if col), default=1.0)
+        self.room = avail / max(used, 1.0)  # how much taller the columns could grow: the next search's first guess
         self.split = [[self.columns[i] for i in col] for col in split]
         self.spread = [_spread(avail, [heights[i] for i in col], continued[col[0]] if col else 0.0) for col in split]
 
@@ -257,8 +260,12 @@ def _search(
         return True
 
     hint = cache.peek("fit", key)
-    if hint == NOTHING and not fits(scales[-1]):
-        return None, misfits.get(scales[-1])
+    if hint == NOTHING or hint is None:  # nothing fits at the smallest size: one measure says so
+        if not fits(scales[-1]):
+            cache.put("fit", key, NOTHING)
+            return None, misfits.get(scales[-1])
+        if hint is None:  # text height grows about as the square of the scale: guess from the room left
+            hint = _guess(scales, scales[-1], plans[scales[-1]].room)
     found = largest_fit(scales, fits, hint if isinstance(hint, float) else None)
     if found is None:
         cache.put("fit", key, NOTHING)
@@ -276,6 +283,14 @@ def _search(
         cache.put("fit", key, scale)
         return pdf, None
     return None, misfits.get(scales[-1])
+
+
+def _guess(scales: list[float], measured: float, room: float | None) -> float | None:
+    """The largest candidate the room measured at one scale suggests (None when unknown)."""
+    if room is None:
+        return None
+    target = measured * room**0.5
+    return next((s for s in scales if s <= target), scales[-1])
 
 
 def _advice(doc: d.Document, layout: Layout, misfit: str | None) -> str:
