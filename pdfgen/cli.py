@@ -331,7 +331,7 @@ def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, d
     from pdfgen import figures
     from pdfgen.load import load_library
     from pdfgen.schema import did_you_mean
-    from pdfgen.write import write_atomic
+    from pdfgen.write import is_stream, write_atomic
 
     lib = load_library(data_dir)
     item = lib.exercises.get(exercise_id)
@@ -347,7 +347,7 @@ def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, d
     except ValueError:
         raise InputError(_problem("--accent", f"'{accent}' is not a colour (a name or #rrggbb is allowed)")) from None
     target = output or Path(f"{exercise_id}.pdf")
-    kind = target.suffix.lower()
+    kind = target.suffix.lower() or (".pdf" if is_stream(target) else "")  # -o /dev/stdout, a FIFO: PDF
     if kind not in (".pdf", ".png"):
         raise InputError(_problem("-o", f"'{target}' ends in '{kind or '(nothing)'}' (.pdf or .png is allowed)"))
     width = size_mm * 72 / 25.4

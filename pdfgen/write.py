@@ -1,25 +1,77 @@
-"""The output edge: write bytes atomically, so a failure never leaves half a PDF behind."""
+"""The output edge: write bytes atomically, so a failure never leaves half a PDF behind.
+
+Every file kneecard writes goes through `write_atomic`, so the rules for what an output path
+may be live here once: a regular file (or a new name) is replaced atomically; a symlink is
+followed and its target replaced (the link stays a link); a character device or FIFO
+(`/dev/null`, `/dev/stdout`, a pipe) is streamed to, never replaced; anything else is refused.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from pdfgen.errors import OutputError
 
+_KINDS = {
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def is_stream(path: Path) -> bool:
+    """A character device or FIFO (after following symlinks): written to as it is, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path`: streamed to a device or FIFO, else via a temporary file renamed in one step."""
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode  # follows symlinks: the target's kind is what counts
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        _stream(path, data)
+        return
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"cannot write {path}: it is a folder (give a file name ending in .pdf)")
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise OutputError(f"cannot write {path}: it is {kind} (give a regular file name ending in .pdf)")
+    # a symlink (even a dangling one) is followed: its target is replaced, the link itself stays
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    _replace(path, target, data)
+
+
+def _stream(path: Path, data: bytes) -> None:
+    """Write straight to a character device or FIFO; its errors (ENOSPC on /dev/full, EPIPE) are reported."""
+    try:
+        with open(path, "wb", buffering=0) as fh:
+            view = memoryview(data)
+            while view:
+                view = view[fh.write(view) :]
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _replace(shown: Path, path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it in one step."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: the folder {folder} does not exist (create it first)")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder (give a file name ending in .pdf)")
+        raise OutputError(f"cannot write {shown}: the folder {folder} does not exist (create it first)")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -33,5 +85,5 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+            raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
         raise
