@@ -122,3 +122,85 @@ def test_combine_onto_a_device_and_into_a_symlinked_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out").is_symlink()
     assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["row-1-front.pdf", "row-2-above.pdf"]
+
+
+# ------------------------------------------------------------------ 2. a layout cannot hang the tool
+
+
+def kc_measured(*args: object, cwd: Path, timeout: float = 60) -> tuple[int, str, float, float]:
+    """Run the installed command; its exit code, stderr, seconds and own peak memory (MB)."""
+    err = cwd / ".stderr"
+    started = time.perf_counter()
+    with err.open("wb") as fh:
+        proc = subprocess.Popen([*KNEECARD, *(str(a) for a in args)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=fh)
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children's
+        finally:
+            killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if seconds >= timeout:
+        pytest.fail(f"kneecard {' '.join(map(str, args))} ran past {timeout} s")
+    return proc.returncode, err.read_text(), seconds, usage.ru_maxrss / 1024
+
+
+BOMBS = [
+    '{{ "x" * 100000000 }}',
+    "{{ [1] * 100000000 }}",
+    "{{ 9 ** 9 ** 9 }}",
+    '{{ "x"|center(100000000) }}',
+    '{{ "%100000000s"|format(1) }}',
+    '{{ "%100000000s" % 1 }}',
+    '{{ "{:>100000000}".format(1) }}',
+    '{{ "x".ljust(100000000) }}',
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    '{% for c in "x" * 5000 %}{% for d in "y" * 5000 %}{{ c }}{% endfor %}{% endfor %}',
+    '{% set ns = namespace(s="x") %}{% for i in range(100) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}',
+    '{{ "a"|replace("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")|replace("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")'
+    '|replace("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")|replace("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")'
+    '|replace("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")|replace("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") }}',
+]
+
+
+def _bomb_layout(folder: Path, expr: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / "bomb.yaml"
+    quoted = expr.replace("'", "''")
+    path.write_text(f"extends: one-page\ndescription: a hostile layout\ntext:\n  title: '{quoted}'\n")
+    return path
+
+
+@pytest.mark.parametrize("expr", BOMBS)
+def test_a_layout_text_cannot_make_a_huge_value(run, tmp_path, expr):
+    path = _bomb_layout(tmp_path / "L", expr)
+    started = time.perf_counter()
+    result = run("build", "--region", "front", "--layout", path, "-o", tmp_path / "x.pdf")
+    assert time.perf_counter() - started < 5
+    assert result.exit_code == 2
+    assert error_lines(result.stderr)[0].startswith(f"error: {path}:4: text.title: asks for too much: ")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_layout_text_bomb_fails_fast_with_flat_memory_on_the_installed_command(tmp_path):
+    path = _bomb_layout(tmp_path / "L", BOMBS[0])
+    code, _, _, plain_mb = kc_measured("build", "--region", "front", "-o", "ok.pdf", cwd=tmp_path)
+    assert code == 0
+    for args in (["build", "--region", "front", "--layout", path, "-o", "x.pdf"], ["check", "--layouts", tmp_path / "L"]):
+        code, err, seconds, mb = kc_measured(*args, cwd=tmp_path, timeout=30)
+        assert code == 2, err
+        assert f"{path}:4: text.title: asks for too much" in err
+        assert seconds < 15  # about 1 s on an idle machine; 10 minutes before the fix
+        assert mb < plain_mb + 30, (mb, plain_mb)  # flat: 2 GB before the fix
+
+
+def test_ordinary_layout_text_still_works(build, tmp_path):
+    path = tmp_path / "fine.yaml"
+    path.write_text(
+        "extends: one-page\ntext:\n  title: '{{ \"%d\"|format(2026) }} {{ \"{}\".format(\"plan\") }}"
+        " {% for r in routine.regions %}{{ r.name }}{% endfor %} {{ range(3)|join(\",\") }} {{ \"ab\" * 3 }}'\n"
+    )
+    from conftest import text
+
+    assert "2026 plan Front of the knee 0,1,2 ababab" in text(build("--region", "front", "--layout", path))
