@@ -254,22 +254,14 @@ def check_template(template: str) -> None:
             )
 
 
-def _slug(value: Any) -> str:
+def _region_text(value: Any) -> str:
     from pdfgen.build import slug
 
-    if isinstance(value, list):
-        return "-".join(_slug(v) for v in value)
-    if isinstance(value, dict):
-        return _slug(value.get("name"))
-    return slug(str(value)) if value is not None else ""
-
-
-def _region_text(value: Any) -> str:
     if isinstance(value, str):
         value = [v for v in re.split(r"[,;]", value) if v.strip()]
     if isinstance(value, list) and "all" in [str(v).strip() for v in value]:
         return "all"
-    return _slug(value)
+    return slug(value)
 
 
 def safe_name(template: str, row: Row) -> str:
@@ -279,13 +271,15 @@ def safe_name(template: str, row: Row) -> str:
     separator, `..`, a device name (CON, NUL, COM1 …) or a name longer than the file system allows.
     Uniqueness is `Namer`'s job.
     """
+    from pdfgen.build import slug
+
     doc = row.doc if isinstance(row.doc, dict) else {}
     values = {
-        "name": _slug(doc.get("name")) or f"row-{row.number}",
+        "name": slug(doc.get("name")) or f"row-{row.number}",
         "region": _region_text(doc.get("region")),
-        "club": _slug(doc.get("club")),
-        "layout": _slug(Path(str(doc["layout"])).stem if doc.get("layout") else ""),
-        "paper": _slug(doc.get("paper")),
+        "club": slug(doc.get("club")),
+        "layout": slug(Path(str(doc["layout"])).stem if doc.get("layout") else ""),
+        "paper": slug(doc.get("paper")),
         "row": str(row.number),
     }
     text = template.format(**values)

@@ -173,12 +173,14 @@ def build(
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
         return
-    target = Path(output) if output else Path(default_output_name(routine))
-    inputs = [routine_file, routine.club.logo if routine.club else None]
-    _refuse_overwriting("-o", target, inputs)
-    from pdfgen.write import write_atomic
+    from pdfgen.write import write_atomic, write_new
 
-    write_atomic(target, pdf)
+    if output:  # a name the user gave: replacing it is what was asked (never an input, though)
+        target = Path(output)
+        _refuse_overwriting("-o", target, [routine_file, routine.club.logo if routine.club else None])
+        write_atomic(target, pdf)
+    else:  # a name we chose: an existing file keeps its name, ours gets -2, -3 …
+        target = write_new(Path(default_output_name(routine)), pdf)
     click.echo(f"wrote {target} ({lay.name}, {(routine.paper or lay.paper).upper()}, {len(pdf) // 1024} KB)", err=True)
 
 

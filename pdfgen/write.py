@@ -63,13 +63,37 @@ def _stream(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _replace(shown: Path, path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it in one step."""
+def write_new(path: Path, data: bytes) -> Path:
+    """Write `data` under `path`, or `stem-2`, `stem-3` … beside it: never replaces a file.
+
+    For names kneecard chose itself (no -o): the user did not name that file, so an existing one is
+    kept. Each name is claimed with a hard link, which fails if the name exists, so two runs at once
+    cannot both take it. Returns the path written.
+    """
+    path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
+    tmp = _temp(path, folder, data)
+    try:
+        for n in range(1, 10_000):
+            candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            try:
+                os.link(tmp, candidate)
+                return candidate
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"cannot write {candidate}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {path}: {path.stem}-2 … {path.stem}-9999 all exist (give a name with -o)")
+    finally:
+        os.unlink(tmp)
+
+
+def _temp(shown: Path, folder: Path, data: bytes) -> str:
+    """A complete, synced temporary file in `folder`, ready to be renamed or linked into place."""
     if not folder.is_dir():
         raise OutputError(f"cannot write {shown}: the folder {folder} does not exist (create it first)")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{shown.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
     try:
@@ -78,6 +102,22 @@ def _replace(shown: Path, path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException as exc:  # includes KeyboardInterrupt: never leave the .part file
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
+        raise
+    return tmp
+
+
+def _replace(shown: Path, path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it in one step."""
+    folder = path.parent if str(path.parent) else Path(".")
+    tmp = _temp(shown, folder, data)
+    try:
         os.replace(tmp, path)
     except BaseException as exc:  # includes KeyboardInterrupt: never leave the .part file
         try:

@@ -204,3 +204,42 @@ def test_ordinary_layout_text_still_works(build, tmp_path):
     from conftest import text
 
     assert "2026 plan Front of the knee 0,1,2 ababab" in text(build("--region", "front", "--layout", path))
+
+
+# ------------------------------------------------------------------ 3. default names: any script, never overwrite
+
+
+def test_names_in_any_script_become_file_names():
+    from pdfgen.build import slug
+
+    assert slug("Юлия Иванова") == "yuliya-ivanova"
+    assert slug("Λίνα") == "lina"
+    assert slug("Zoë Ødegård") == "zoe-odegard"
+    assert slug("Łukasz Straße") == "lukasz-strasse"
+    assert slug("李小龙") and slug("محمد")
+    assert slug(["front", "Юлия"]) == "front-yuliya" and slug({"name": "Λίνα"}) == "lina"
+
+
+def test_a_default_name_never_replaces_an_existing_file(tmp_path):
+    first = kc("build", "--region", "front", "--name", "Юлия", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.startswith("wrote yuliya-front.pdf ")
+    kept = (tmp_path / "yuliya-front.pdf").read_bytes()
+    second = kc("build", "--region", "front", "--name", "Юлия", "--notes", "second", cwd=tmp_path)
+    assert second.stderr.startswith("wrote yuliya-front-2.pdf "), second.stderr
+    third = kc("build", "--region", "front", "--name", "Юлия", cwd=tmp_path)
+    assert third.stderr.startswith("wrote yuliya-front-3.pdf "), third.stderr
+    assert (tmp_path / "yuliya-front.pdf").read_bytes() == kept
+    assert kc("build", "--region", "front", cwd=tmp_path).stderr.startswith("wrote routine-front.pdf ")
+    # with -o the user named the file: replacing it is what was asked
+    again = kc("build", "--region", "front", "--name", "Юлия", "--notes", "again", "-o", "yuliya-front.pdf", cwd=tmp_path)
+    assert again.returncode == 0 and (tmp_path / "yuliya-front.pdf").read_bytes() != kept
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_batch_names_are_transliterated(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region\nЮлия,front\nΛίνα,above\n", encoding="utf-8")
+    result = kc("batch", roster, "-o", tmp_path / "out", "--jobs", 1)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["lina-above.pdf", "yuliya-front.pdf"]
