@@ -323,16 +323,10 @@ class Composer:
         return [band]
 
     def logo(self, path: Any, size: float) -> Flowable:
-        """The club's logo, scaled to fit a size x size square; an unreadable file is an input error."""
-        from reportlab.lib.utils import ImageReader
-        from reportlab.platypus import Image
+        """The club's logo, scaled to fit a size x size square (pdfgen.images checks and resamples it)."""
+        from pdfgen import images
 
-        try:
-            iw, ih = ImageReader(str(path)).getSize()
-        except Exception as exc:  # ReportLab/Pillow raise many kinds for a bad image
-            raise InputError(Problem(str(path), None, "logo", f"cannot be read as a PNG or JPG image ({exc})")) from None
-        k = min(size / iw, size / ih)
-        return Image(str(path), width=iw * k, height=ih * k)
+        return images.logo(path, size)
 
     def slot_intro(self) -> list[Flowable]:
         return [self.para(esc(p), "body") for p in self.library.safety.about]

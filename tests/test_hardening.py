@@ -127,23 +127,32 @@ def test_combine_onto_a_device_and_into_a_symlinked_folder(tmp_path):
 # ------------------------------------------------------------------ 2. a layout cannot hang the tool
 
 
+_MEASURE = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def kc_measured(*args: object, cwd: Path, timeout: float = 60) -> tuple[int, str, float, float]:
-    """Run the installed command; its exit code, stderr, seconds and own peak memory (MB)."""
-    err = cwd / ".stderr"
+    """Run the installed command; its exit code, stderr, seconds and own peak memory (MB).
+
+    Measured by a small Python in between, so the pytest process's memory (which a forked child
+    shares until it runs the command) is not counted."""
     started = time.perf_counter()
-    with err.open("wb") as fh:
-        proc = subprocess.Popen([*KNEECARD, *(str(a) for a in args)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=fh)
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children's
-        finally:
-            killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    if seconds >= timeout:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *KNEECARD, *(str(a) for a in args)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
         pytest.fail(f"kneecard {' '.join(map(str, args))} ran past {timeout} s")
-    return proc.returncode, err.read_text(), seconds, usage.ru_maxrss / 1024
+    seconds = time.perf_counter() - started
+    code, kb = done.stdout.split()
+    return int(code), done.stderr, seconds, int(kb) / 1024
 
 
 BOMBS = [
@@ -198,8 +207,8 @@ def test_a_layout_text_bomb_fails_fast_with_flat_memory_on_the_installed_command
 def test_ordinary_layout_text_still_works(build, tmp_path):
     path = tmp_path / "fine.yaml"
     path.write_text(
-        "extends: one-page\ntext:\n  title: '{{ \"%d\"|format(2026) }} {{ \"{}\".format(\"plan\") }}"
-        " {% for r in routine.regions %}{{ r.name }}{% endfor %} {{ range(3)|join(\",\") }} {{ \"ab\" * 3 }}'\n"
+        'extends: one-page\ntext:\n  title: \'{{ "%d"|format(2026) }} {{ "{}".format("plan") }}'
+        ' {% for r in routine.regions %}{{ r.name }}{% endfor %} {{ range(3)|join(",") }} {{ "ab" * 3 }}\'\n'
     )
     from conftest import text
 
@@ -243,3 +252,108 @@ def test_batch_names_are_transliterated(tmp_path):
     result = kc("batch", roster, "-o", tmp_path / "out", "--jobs", 1)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["lina-above.pdf", "yuliya-front.pdf"]
+
+
+# ------------------------------------------------------------------ 4. images: one line, bounded, small
+
+
+def _images(tmp_path: Path) -> dict[str, Path]:
+    from PIL import Image
+
+    paths = {name: tmp_path / name for name in ("fake.png", "bomb.png", "mid.png", "noisy.png", "photo.jpg")}
+    paths["fake.png"].write_text("not a picture")
+    Image.new("1", (20_000, 20_000)).save(paths["bomb.png"])  # 48 KB on disk, 400 megapixels
+    Image.new("1", (8_000, 7_000)).save(paths["mid.png"])  # 56 megapixels: under Pillow's own limit, over ours
+    noisy = Image.effect_noise((2000, 2000), 80).convert("RGB")
+    noisy.save(paths["noisy.png"])
+    noisy.save(paths["photo.jpg"], quality=92)
+    return paths
+
+
+def test_bad_logos_are_one_line_without_addresses_and_the_same_every_run(tmp_path):
+    paths = _images(tmp_path)
+    expected = {
+        "fake.png": "cannot be read as a PNG or JPG image (the file is not a picture, or is damaged)",
+        "bomb.png": "is 400 megapixels (at most 50 allowed)",
+        "mid.png": "is 8,000 x 7,000 pixels (56 megapixels; at most 50 allowed)",
+    }
+    for name, message in expected.items():
+        args = ("build", "--layout", "handout", "--club", "C", "--logo", paths[name], "-o", "x.pdf")
+        runs = [kc_measured(*args, cwd=tmp_path), kc_measured(*args, cwd=tmp_path)]
+        for code, err, seconds, mb in runs:
+            assert code == 2
+            assert error_lines(err) == [f"error: {paths[name]}: logo: {message}"]
+            assert "0x" not in err
+            assert seconds < 10 and mb < 150, (name, seconds, mb)  # refused from the header, nothing decoded
+        assert runs[0][1] == runs[1][1]
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_big_logo_is_resampled_to_300_ppi_and_not_ascii85(tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    paths = _images(tmp_path)
+    for name in ("noisy.png", "photo.jpg"):
+        result = kc("build", "--layout", "handout", "--club", "C", "--logo", paths[name], "-o", "h.pdf", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        pdf = (tmp_path / "h.pdf").read_bytes()
+        assert len(pdf) < 600_000, (name, len(pdf))  # ~5 MB (PNG) and ~2 MB (JPG) before
+        found = []
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            for obj in (page["/Resources"].get("/XObject") or {}).values():
+                obj = obj.get_object()
+                if obj.get("/Subtype") == "/Image":
+                    found.append(obj)
+        assert found
+        for obj in found:
+            filters = obj.get("/Filter")
+            filters = [str(f) for f in (filters if isinstance(filters, list) else [filters])]
+            assert "/ASCII85Decode" not in filters
+            assert obj["/Width"] <= 340 and obj["/Height"] <= 340  # 28 mm at 300 ppi: 331 px
+        again = kc("build", "--layout", "handout", "--club", "C", "--logo", paths[name], "-o", "h2.pdf", cwd=tmp_path)
+        assert again.returncode == 0 and (tmp_path / "h2.pdf").read_bytes() == pdf
+
+
+def _with_image(data: Path, image: str) -> None:
+    """Give the first exercise of a data folder `illustration: {image: IMAGE}` instead of its pose."""
+    lines = (data / "exercises.yaml").read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "illustration:")
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    end = at + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    lines[at:end] = [" " * indent + f"illustration: {{image: {image}}}"]
+    (data / "exercises.yaml").write_text("\n".join(lines) + "\n")
+
+
+def test_a_bad_illustration_image_is_one_line(tmp_path, data_copy):
+    paths = _images(tmp_path)
+    (data_copy / "pictures").mkdir()
+    for name in ("fake.png", "bomb.png"):
+        (data_copy / "pictures" / name).write_bytes(paths[name].read_bytes())
+    _with_image(data_copy, "pictures/fake.png")
+    result = kc("check", "--data", data_copy, cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = error_lines(result.stderr)
+    assert line.endswith(  # noqa: E501
+        "image: 'pictures/fake.png' cannot be read as a PNG or JPG image (the file is not a picture, or is damaged)"
+    )
+    (data_copy / "exercises.yaml").write_text((data_copy / "exercises.yaml").read_text().replace("fake.png", "bomb.png"))
+    result = kc("check", "--data", data_copy, cwd=tmp_path)
+    assert error_lines(result.stderr)[0].endswith("image: 'pictures/bomb.png' is 400 megapixels (at most 50 allowed)")
+
+
+def test_an_illustration_image_is_drawn_resampled(tmp_path, data_copy):
+    from PIL import Image
+
+    (data_copy / "pictures").mkdir()
+    Image.effect_noise((1500, 1500), 80).convert("RGB").save(data_copy / "pictures" / "p.png")
+    _with_image(data_copy, "pictures/p.png")
+    result = kc("build", "--region", "lateral", "--data", data_copy, "-o", "a.pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "a.pdf").stat().st_size < 400_000  # 26 mm at 300 ppi; ~2.5 MB before
+    result = kc("figure", "clamshell", "--data", data_copy, "-o", "f.pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "f.pdf").stat().st_size < 1_000_000
