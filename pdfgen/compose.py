@@ -50,7 +50,9 @@ def esc(text: str) -> str:
 
 
 _PARAS: OrderedDict[tuple, tuple[Layout, Para]] = OrderedDict()
-_PARAS_MAX = 4096
+# A handout or a card deck is ~500 paragraphs; each roster row adds its own few (the name in the title),
+# never used again, so a larger cap only holds more of those: 4096 grew each worker by ~30 MB.
+_PARAS_MAX = 1024
 _FIGURES: dict[tuple[int, int], tuple[Layout, Item, Flowable | None]] = {}  # holds its keys' objects: ids stay unique
 
 
