@@ -69,7 +69,56 @@ layouts_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Click's own usage errors (a bad option value, an unknown option or command) in the same
+    one-line form as every other input error: `error: …`, exit 2. --help is unchanged."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+            sys.exit(2)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split()).rstrip(".")
+            param = getattr(exc, "param", None)
+            if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and param is not None:
+                field = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+                message = f"{field}: {' '.join(exc.message.split()).rstrip('.')}"
+            where = exc.ctx.command_path if exc.ctx else "kneecard"
+            click.echo(f"error: {message} (see: {where} --help)", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        if isinstance(result, int) and not isinstance(result, bool):  # click.exceptions.Exit's code
+            sys.exit(result)
+        sys.exit(0)
+
+
+def _check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH fixes the PDFs' dates; ReportLab would fail on a malformed one deep inside."""
+    import os
+    import re
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and (not re.fullmatch(r"\d{1,12}", value) or int(value) > 253_402_300_799):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        _fail(
+            InputError(
+                _problem(
+                    "SOURCE_DATE_EPOCH",
+                    f"'{shown}' is not a time (whole seconds since 1970-01-01 UTC, 0 to 253402300799, are allowed)",
+                )
+            )
+        )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kneecard")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def main(debug: bool) -> None:
@@ -80,6 +129,7 @@ def main(debug: bool) -> None:
       kneecard build --region front --name "Sam" -o sam.pdf
       kneecard list exercises
     """
+    _check_source_date_epoch()
 
 
 # ------------------------------------------------------------------ list

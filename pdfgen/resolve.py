@@ -117,7 +117,12 @@ def _id_list(src: _Origin, key: str, value: Any, origin: str) -> tuple[str, ...]
     if value is None:
         return None
     if isinstance(value, str):
+        if not value.strip():
+            return None  # --methods "" means "not given": the default, all of them
         value = [v.strip() for v in value.split(",") if v.strip()]
+    if value == []:  # ",,," or []: never silently a routine without methods (and so without the ice note)
+        src.problem(key, origin, "names no ids (give ids like a,b, or leave it out for the default)")
+        return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         src.problem(key, origin, "is not a list of ids (a list like [a, b] or 'a,b' is allowed)")
         return None

@@ -357,3 +357,86 @@ def test_an_illustration_image_is_drawn_resampled(tmp_path, data_copy):
     result = kc("figure", "clamshell", "--data", data_copy, "-o", "f.pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "f.pdf").stat().st_size < 1_000_000
+
+
+# ------------------------------------------------------------------ 5. an explicit empty list is an error
+
+
+@pytest.mark.parametrize("value", [",,,", " , "])
+def test_methods_naming_nothing_is_an_error(run, tmp_path, value):
+    result = run("build", "--region", "front", "--methods", value, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == ["error: --methods: names no ids (give ids like a,b, or leave it out for the default)"]
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_empty_methods_mean_all_and_empty_lists_in_files_are_errors(run, tmp_path):
+    from conftest import text
+
+    result = run("build", "--region", "front", "--methods", "", "-o", tmp_path / "all.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert "Ice" in text((tmp_path / "all.pdf").read_bytes())
+    routine = tmp_path / "r.yaml"
+    routine.write_text("region: front\nmethods: []\n")
+    result = run("build", routine, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2 and "methods: names no ids" in result.stderr
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region,methods\nSam,front,;;;\n")
+    result = run("batch", roster, "-o", tmp_path / "out", "--jobs", 1)
+    assert result.exit_code == 2 and "r.csv:2: methods: names no ids" in result.stderr
+
+
+# ------------------------------------------------------------------ 7. SOURCE_DATE_EPOCH
+
+
+@pytest.mark.parametrize("value", ["garbage", "-5", "1.5", "99999999999999"])
+def test_a_malformed_source_date_epoch_is_an_input_error(tmp_path, value):
+    result = kc("build", "--region", "front", "-o", "x.pdf", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": value})
+    assert result.returncode == 2
+    assert error_lines(result.stderr) == [
+        f"error: SOURCE_DATE_EPOCH: '{value}' is not a time (whole seconds since 1970-01-01 UTC, 0 to 253402300799, are allowed)"
+    ]
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_good_source_date_epoch_dates_the_pdf(tmp_path):
+    result = kc("build", "--region", "front", "-o", "x.pdf", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 0, result.stderr
+    assert b"D:20231114" in (tmp_path / "x.pdf").read_bytes()
+
+
+# ------------------------------------------------------------------ 8. Click's usage errors: one line
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["build", "--ice-minutes", "4.9"], "error: --ice-minutes: '4.9' is not a valid integer (see: kneecard build --help)"),
+        (["batch", "x.csv", "--jobs", "0"], "error: --jobs: 0 is not in the range x>=1 (see: kneecard batch --help)"),
+        (
+            ["figure", "wall-sit", "--size", "1000"],
+            "error: --size: 1000.0 is not in the range 15<=x<=400 (see: kneecard figure --help)",
+        ),
+        (
+            ["list", "bogus"],
+            "error: WHAT: 'bogus' is not one of 'methods', 'regions', 'exercises', 'layouts' (see: kneecard list --help)",
+        ),
+        (
+            ["build", "--bogus"],
+            "error: No such option '--bogus'. (Did you mean one of: '--layouts', '--logo'?) (see: kneecard build --help)",
+        ),
+        (["bogus"], "error: No such command 'bogus' (see: kneecard --help)"),
+        (["figure"], "error: Missing argument 'EXERCISE_ID' (see: kneecard figure --help)"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(tmp_path, args, line):
+    result = kc(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert error_lines(result.stderr) == [line]
+    assert result.stdout == ""
+
+
+def test_help_is_unchanged(tmp_path):
+    result = kc("build", "--help", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: kneecard build [OPTIONS] [ROUTINE_FILE]")
+    assert kc("--version", cwd=tmp_path).stdout.startswith("kneecard, version")
