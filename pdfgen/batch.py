@@ -343,6 +343,7 @@ class Summary:
 
     built: int = 0
     failed: int = 0
+    combined: Path | None = None  # where --combine's pack went: the name given, or NAME-partial.pdf beside it
 
 
 def _locate(row: Row, problems: list[Problem]) -> list[Problem]:
@@ -473,9 +474,13 @@ def run_batch(
             pool.shutdown(wait=True, cancel_futures=True)
 
     if merged is not None and summary.built:
-        from pdfgen.write import write_atomic
+        from pdfgen.write import is_stream, write_atomic
 
-        write_atomic(combine, merged.result())
+        summary.combined = combine
+        if summary.failed and combine.exists() and not is_stream(combine):
+            # a pack without some rows must not replace a complete one: it goes beside it
+            summary.combined = combine.with_name(f"{combine.stem}-partial{combine.suffix or '.pdf'}")
+        write_atomic(summary.combined, merged.result())
     return summary
 
 

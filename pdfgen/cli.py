@@ -358,7 +358,9 @@ def batch(
         summary()
         raise
     summary()
-    if combine is not None and result.built:
+    if result.combined is not None and result.combined != combine:
+        click.echo(f"wrote {result.combined}, without the {result.failed} failed rows; {combine} is kept as it was", err=True)
+    elif result.combined is not None:
         click.echo(f"wrote {combine}", err=True)
     if result.failed:
         sys.exit(2)

@@ -440,3 +440,26 @@ def test_help_is_unchanged(tmp_path):
     result = kc("build", "--help", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("Usage: kneecard build [OPTIONS] [ROUTINE_FILE]")
     assert kc("--version", cwd=tmp_path).stdout.startswith("kneecard, version")
+
+
+# ------------------------------------------------------------------ 9. --combine never loses a complete pack
+
+
+def test_combine_keeps_a_complete_pack_when_a_row_fails(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("layout: cards\nitems:\n  - {region: front}\n  - {region: above}\n")
+    pack = tmp_path / "pack.pdf"
+    assert kc("batch", good, "--combine", pack, "--jobs", 1).returncode == 0
+    complete = pack.read_bytes()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("layout: cards\nitems:\n  - {region: front}\n  - {region: nowhere}\n")
+    result = kc("batch", bad, "--combine", pack, "--jobs", 1)
+    assert result.returncode == 2
+    assert pack.read_bytes() == complete
+    partial = tmp_path / "pack-partial.pdf"
+    assert partial.read_bytes().startswith(b"%PDF")
+    assert f"wrote {partial}, without the 1 failed rows; {pack} is kept as it was" in result.stderr
+    # no earlier pack: the partial one goes where asked, nothing is lost
+    fresh = tmp_path / "fresh.pdf"
+    assert kc("batch", bad, "--combine", fresh, "--jobs", 1).returncode == 2
+    assert fresh.read_bytes().startswith(b"%PDF") and not (tmp_path / "fresh-partial.pdf").exists()
