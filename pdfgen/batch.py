@@ -88,20 +88,66 @@ def _loc(file: str, line: int, values: dict[str, Any]) -> LocDict:
     return out
 
 
-def _open_csv(path: Path) -> io.TextIOWrapper:
-    try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
-    except OSError:
-        read_text(path, "roster")  # raises the located input error
-        raise
+class _Lines:
+    """A roster's lines, decoded one at a time: a byte that is not UTF-8 is reported on its own
+    line (a text stream decodes 8 KB ahead, so its error names a later line), and `line` is
+    the physical line last read, whatever the csv reader's record count says."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.line = 0
+        try:
+            self.fh = open(path, "rb")  # noqa: SIM115 - closed by __exit__
+        except OSError:
+            read_text(path, "roster")  # raises the located input error
+            raise
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.fh:
+            self.line += 1
+            if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+                message = f"is not UTF-8 text (byte 0x{raw[exc.start]:02X} at column {column}; save the file as UTF-8 CSV)"
+                raise InputError(Problem(str(self.path), self.line, "roster", message)) from None
+
+
+def _open_csv(path: Path) -> _Lines:
+    return _Lines(path)
+
+
+def _csv_problem(path: Path, line: int, start: int, exc: csv.Error) -> Problem:
+    """csv's own errors, said plainly and at the line where they start."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return Problem(
+            str(path),
+            start,
+            "roster",
+            f"has a cell longer than {csv.field_size_limit():,} characters (a cell is a name, a list, a note)",
+        )
+    if "unexpected end of data" in text or "EOF" in text:
+        return Problem(
+            str(path), start, "roster", 'has a quote (") opened on this line that is never closed (close it, or remove it)'
+        )
+    return Problem(str(path), line, "roster", f"cannot be read ({text})")
 
 
 def _csv_header(path: Path) -> list[str]:
     with _open_csv(path) as fh:
         try:
-            header = next(csv.reader(fh), None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise InputError(Problem(str(path), 1, "header", f"cannot be read ({exc})")) from None
+            header = next(csv.reader(fh, strict=True), None)
+        except csv.Error as exc:
+            raise InputError(_csv_problem(path, fh.line, 1, exc)) from None
     if not header or not any(h.strip() for h in header):
         raise InputError(Problem(str(path), 1, "header", "is missing (a first row of field names is required)"))
     names = [h.strip() for h in header]
@@ -144,22 +190,21 @@ def _read_csv(path: Path) -> Spec:
 
     def rows() -> Iterator[Row]:
         with _open_csv(path) as fh:
-            reader = csv.reader(fh)
+            reader = csv.reader(fh, strict=True)  # strict: an unclosed quote is an error, not the rest of the file
             number = 0
-            try:
-                next(reader)
-                while True:
-                    start = reader.line_num + 1
-                    try:
-                        cells = next(reader)
-                    except StopIteration:
-                        return
-                    if not any(c.strip() for c in cells):
-                        continue  # blank lines are not rows
-                    number += 1
-                    yield _csv_row(file, start, number, header, cells)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise InputError(Problem(file, reader.line_num + 1, "roster", f"cannot be read ({exc})")) from None
+            next(reader)
+            while True:
+                start = fh.line + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise InputError(_csv_problem(path, fh.line, start, exc)) from None
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines are not rows
+                number += 1
+                yield _csv_row(file, start, number, header, cells)
 
     def count() -> int:
         return sum(1 for _ in rows())
@@ -245,13 +290,15 @@ def check_template(template: str) -> None:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise ValueError(f"'{template}' is not a file-name template ({exc}; use {{name}}, {{region}} …)") from None
+    allowed = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
     for _, name, spec, conv in parts:
         if name is None:
             continue
-        if name not in TEMPLATE_FIELDS or spec or conv:
-            raise ValueError(
-                f"'{{{name}}}' is not a template field (allowed: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})"
-            )
+        if name not in TEMPLATE_FIELDS:
+            raise ValueError(f"'{{{name}}}' is not a template field (allowed: {allowed})")
+        if spec or conv:  # blame the part that is wrong, not the field name, which is fine
+            extra = (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"'{extra}' in '{{{name}{extra}}}' is not allowed (plain fields only: {allowed})")
 
 
 def _region_text(value: Any) -> str:
@@ -453,6 +500,8 @@ def run_batch(
             if (row.number - index) % count == 0:
                 yield row, name
 
+    if jobs > 1:  # never more workers than rows: each one costs a process start and ~50 MB
+        jobs = min(jobs, max(1, -(-max(spec.count() - index + 1, 0) // count)))
     if jobs <= 1:
         for row, name in mine():
             finish(row, name, *_build_row(row, data_dir, layouts_dir))

@@ -196,7 +196,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--paper", metavar="a4|letter", help="Paper size (default: the layout's, a4).")
 @click.option("--name", help="Who the routine is for; printed at the top.")
 @click.option("--club", "club_name", help="Club name, for club handouts.")
-@click.option("--logo", type=click.Path(path_type=Path), help="Club logo, PNG or JPG.")
+@click.option("--logo", help="Club logo, PNG or JPG.")  # text, not a Path: 'https://…' must reach the check intact
 @click.option("--url", help="Web address printed with a QR code: the club's with --club, else the routine's own.")
 @click.option("--ice-minutes", type=int, help="Minutes of ice per application (5–20; at most 10 on the outside of the knee).")
 @click.option("--notes", help="Free notes printed on the routine, e.g. from your physio.")
@@ -228,10 +228,19 @@ def build(
     if output:  # a name the user gave: replacing it is what was asked (never an input, though)
         target = Path(output)
         _refuse_overwriting("-o", target, [routine_file, routine.club.logo if routine.club else None])
+        _refuse_suffix("-o", target, ".pdf")
         write_atomic(target, pdf)
     else:  # a name we chose: an existing file keeps its name, ours gets -2, -3 …
         target = write_new(Path(default_output_name(routine)), pdf)
     click.echo(f"wrote {target} ({lay.name}, {(routine.paper or lay.paper).upper()}, {len(pdf) // 1024} KB)", err=True)
+
+
+def _refuse_suffix(option: str, target: Path, suffix: str) -> None:
+    """`-o notes.txt` would quietly hold a PDF; a device or FIFO (no suffix) is fine."""
+    from pdfgen.write import is_stream
+
+    if target.suffix and target.suffix.lower() != suffix and not is_stream(target):
+        raise InputError(_problem(option, f"'{target}' ends in '{target.suffix}' but the output is a PDF ({suffix} is allowed)"))
 
 
 def _refuse_overwriting(option: str, target: Path, inputs: list[Path | None]) -> None:
@@ -256,7 +265,7 @@ def _read_routine(path: Path | None) -> tuple[Any, str | None]:
 
 
 def _routine_options(
-    club_name: str | None = None, logo: Path | None = None, url: str | None = None, **opts: Any
+    club_name: str | None = None, logo: str | None = None, url: str | None = None, **opts: Any
 ) -> dict[str, Any]:
     options = {k: v for k, v in opts.items() if v is not None}
     if club_name or logo:
@@ -326,6 +335,7 @@ def batch(
         raise InputError(_problem("--combine", "and -o both given (one merged file, or one file a row in -o: choose one)"))
     if combine is not None:
         _refuse_overwriting("--combine", combine, [spec])
+        _refuse_suffix("--combine", combine, ".pdf")
     shard_at = parse_shard(shard) if shard else (1, 1)
     parsed = read_spec(spec)
     if jobs is None:

@@ -97,15 +97,15 @@ def paragraph_styles(layout: Layout, scale: float) -> dict[str, ParagraphStyle]:
     return out
 
 
-def base_context(routine: Routine, library: Library) -> dict[str, Any]:
-    """The small, documented Jinja2 context every layout text sees."""
+def base_context(routine: Routine, library: Library, layout: Layout | None = None) -> dict[str, Any]:
+    """The small, documented Jinja2 context every layout text sees (routine.paper: the one printed on)."""
     regions = [asdict(library.regions[r]) for r in routine.regions]
     ice = library.safety.ice
     return {
         "routine": {
             "name": routine.name or "",
             "notes": routine.notes or "",
-            "paper": routine.paper,
+            "paper": routine.paper or (layout.paper if layout else ""),
             "ice_minutes": routine.ice_minutes,
             "regions": regions,
             "methods": [m.name for m in routine.methods],
@@ -126,7 +126,7 @@ class Composer:
         self.layout = layout
         self.st = dict(paragraph_styles(layout, scale))  # bullets and the tracker add styles of their own
         self.scale = scale
-        self.ctx = base_context(routine, library)
+        self.ctx = base_context(routine, library, layout)
         self.narrow = False  # set while composing for a narrow column or a card
         self.skip: set[str] = set()  # item parts left out this time (optional extras that did not fit)
         self.labels: dict[int, str] = {}  # id of a flowable -> the item it belongs to

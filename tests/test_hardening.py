@@ -463,3 +463,124 @@ def test_combine_keeps_a_complete_pack_when_a_row_fails(tmp_path):
     fresh = tmp_path / "fresh.pdf"
     assert kc("batch", bad, "--combine", fresh, "--jobs", 1).returncode == 2
     assert fresh.read_bytes().startswith(b"%PDF") and not (tmp_path / "fresh-partial.pdf").exists()
+
+
+# ------------------------------------------------------------------ 11. the smaller ones
+
+
+def test_no_more_workers_than_rows(tmp_path, monkeypatch, run):
+    from pdfgen import batch
+
+    asked: list[int] = []
+    real = batch._pool
+    monkeypatch.setattr(batch, "_pool", lambda jobs: asked.append(jobs) or real(jobs))
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region\nA,front\nB,above\nC,lateral\n")
+    result = run("batch", roster, "-o", tmp_path / "out", "--jobs", 1000)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [3]
+    result = run("batch", roster, "-o", tmp_path / "out", "--jobs", 1000, "--shard", "2/2")
+    assert asked == [3]  # one row in shard 2/2: built without a pool
+
+
+def test_a_thousand_jobs_on_three_rows_is_quick(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region\nA,front\nB,above\nC,lateral\n")
+    started = time.perf_counter()
+    result = kc("batch", roster, "-o", tmp_path / "out", "--jobs", 1000)
+    assert result.returncode == 0, result.stderr
+    assert time.perf_counter() - started < 8  # ~10 s (1,000 processes) before; ~1.5 s now
+
+
+@pytest.mark.parametrize(
+    "template, bad",
+    [("{name:>5}.pdf", "':>5' in '{name:>5}'"), ("{region!r}.pdf", "'!r' in '{region!r}'"), ("{nme}.pdf", "'{nme}'")],
+)
+def test_an_output_template_error_blames_the_bad_part(run, tmp_path, template, bad):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(f'output: "{template}"\nitems:\n  - {{region: front}}\n')
+    result = run("batch", spec, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    (line,) = error_lines(result.stderr)
+    assert line.startswith(f"error: {spec}:1: output: {bad}"), line
+
+
+def test_roster_read_errors_name_the_right_line(run, tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"name,region\nSam,front\n" + b"Al,above\n" * 2000 + b"Zo\xe9,front\nBo,above\n")
+    result = run("batch", latin, "-o", tmp_path / "o1", "--jobs", 1)
+    assert result.exit_code == 2
+    assert error_lines(result.stderr)[0] == (
+        f"error: {latin}:2003: roster: is not UTF-8 text (byte 0xE9 at column 3; save the file as UTF-8 CSV)"
+    )
+    big = tmp_path / "big.csv"
+    big.write_text("name,region,notes\nSam,front,ok\nAl,front," + "x" * 2_000_000 + "\nBo,above,\n")
+    result = run("batch", big, "-o", tmp_path / "o2", "--jobs", 1)
+    assert error_lines(result.stderr)[0].startswith(f"error: {big}:3: roster: has a cell longer than 131,072 characters")
+    quote = tmp_path / "quote.csv"
+    quote.write_text('name,region\nSam,front\n"Al,front\nBo,above\nCy,front\n')
+    result = run("batch", quote, "-o", tmp_path / "o3", "--jobs", 1)
+    assert error_lines(result.stderr)[0] == (
+        f'error: {quote}:3: roster: has a quote (") opened on this line that is never closed (close it, or remove it)'
+    )
+
+
+def test_an_output_suffix_must_match_the_format(run, tmp_path):
+    result = run("build", "--region", "front", "-o", tmp_path / "x.txt")
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == [
+        f"error: -o: '{tmp_path / 'x.txt'}' ends in '.txt' but the output is a PDF (.pdf is allowed)"
+    ]
+    assert not (tmp_path / "x.txt").exists()
+    spec = tmp_path / "s.yaml"
+    spec.write_text("items:\n  - {region: front}\n")
+    assert run("batch", spec, "--combine", tmp_path / "pack.txt").exit_code == 2
+    assert run("build", "--region", "front", "-o", tmp_path / "UPPER.PDF").exit_code == 0
+
+
+def test_a_link_is_not_a_logo(tmp_path):
+    result = kc(
+        "build", "--region", "front", "--club", "C", "--logo", "https://example.org/logo.png", "-o", "x.pdf", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert error_lines(result.stderr) == [
+        "error: --logo: logo 'https://example.org/logo.png' is a web address; links are not logos "
+        "(download the picture, give its file)"
+    ]
+
+
+def test_routine_paper_and_any_case_paper(build, tmp_path):
+    from conftest import text
+
+    layout = tmp_path / "paper.yaml"
+    layout.write_text("extends: one-page\ntext:\n  title: 'Paper {{ routine.paper }}'\n")
+    assert "Paper a4" in text(build("--region", "front", "--layout", layout))
+    assert "Paper letter" in text(build("--region", "front", "--layout", layout, "--paper", "Letter"))
+    assert "Paper a4" in text(build("--region", "front", "--layout", layout, "--paper", "A4"))
+
+
+def test_a_long_url_is_cut_in_the_message(run, tmp_path):
+    url = "https://" + "a" * 5000
+    result = run("build", "--region", "front", "--url", url, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    (line,) = error_lines(result.stderr)
+    assert len(line) < 300 and "(5,008 characters)" in line
+
+
+# ------------------------------------------------------------------ 12. the README's first command leaves nothing to commit
+
+
+def test_the_readme_quick_start_output_is_ignored_by_git():
+    import re
+    import shutil
+
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    assert blocks[0].strip() == "pip install . && kneecard build samples/front.yaml -o front.pdf"
+    assert blocks[1].strip() == 'pip install ".[test]" && python -m pytest'
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    done = subprocess.run(["git", "check-ignore", "-q", "front.pdf"], cwd=ROOT)
+    assert done.returncode == 0, "front.pdf (the README's first command) is not in .gitignore"
+    kept = subprocess.run(["git", "check-ignore", "-q", "samples/front.pdf"], cwd=ROOT)
+    assert kept.returncode == 1, "samples/*.pdf are committed and must not be ignored"
