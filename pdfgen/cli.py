@@ -7,6 +7,7 @@ Heavy modules (ReportLab, Jinja2) are imported inside the commands that need the
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -22,12 +23,19 @@ from pdfgen.errors import InputError, KneecardError
 REGION_CHOICES = "lateral|front|above|all"
 
 
+def _error(text: object) -> None:
+    """Print one `error:` line: a control character in a value the user gave (a newline in a
+    colour, a carriage return in a name) is shown escaped, so one problem is always one line."""
+    line = re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]", lambda m: repr(m.group())[1:-1], str(text))
+    click.echo(f"error: {line}", err=True)
+
+
 def _fail(err: KneecardError) -> None:
     if isinstance(err, InputError):
         for problem in err.problems:
-            click.echo(f"error: {problem}", err=True)
+            _error(problem)
     else:
-        click.echo(f"error: {err}", err=True)
+        _error(err)
     sys.exit(err.exit_code)
 
 
@@ -49,7 +57,7 @@ def handled(func: Callable) -> Callable:
         except Exception as exc:  # anything unexpected: a plain message, exit 1
             if debug:
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            _error(f"{type(exc).__name__}: {exc} (run with --debug for details)")
             sys.exit(1)
 
     return wrapper
@@ -355,7 +363,7 @@ def batch(
         for problem in result.problems:
             if bar is not None:
                 click.echo("", err=True)
-            click.echo(f"error: {problem}", err=True)
+            _error(problem)
 
     def summary() -> None:
         if bar is not None:

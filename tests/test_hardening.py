@@ -584,3 +584,20 @@ def test_the_readme_quick_start_output_is_ignored_by_git():
     assert done.returncode == 0, "front.pdf (the README's first command) is not in .gitignore"
     kept = subprocess.run(["git", "check-ignore", "-q", "samples/front.pdf"], cwd=ROOT)
     assert kept.returncode == 1, "samples/*.pdf are committed and must not be ignored"
+
+
+# ------------------------------------------------------------------ found by the fuzz test
+
+
+def test_a_control_character_never_splits_an_error_line(run, tmp_path):
+    routine = tmp_path / "r.yaml"
+    routine.write_text("region: front\nname: a\x1fb\n")
+    result = run("build", routine, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == [
+        f"error: {routine}:2: yaml: has the character U+001F, which YAML does not allow (plain text is allowed)"
+    ]
+    layout = tmp_path / "l.yaml"
+    layout.write_text('extends: one-page\naccent: "0\\r0"\n')
+    result = run("build", "--region", "front", "--layout", layout, "-o", tmp_path / "x.pdf")
+    assert error_lines(result.stderr) == [f"error: {layout}:2: accent: '0\\r0' is not a colour (#rrggbb allowed)"]
