@@ -601,3 +601,45 @@ def test_a_control_character_never_splits_an_error_line(run, tmp_path):
     layout.write_text('extends: one-page\naccent: "0\\r0"\n')
     result = run("build", "--region", "front", "--layout", layout, "-o", tmp_path / "x.pdf")
     assert error_lines(result.stderr) == [f"error: {layout}:2: accent: '0\\r0' is not a colour (#rrggbb allowed)"]
+
+
+# ------------------------------------------------------------------ 10. batch memory
+
+
+def test_the_paragraph_cache_keeps_shared_text_and_drops_one_row_text():
+    """What grew over a roster: every row's own paragraphs (its name in the title) stayed cached,
+    4096 of them, each with its line breaks, ~30 MB a worker. Now 1024, least recently used first,
+    so the shared text (touched on every row) stays and a row's own text goes."""
+    from pdfgen import build, compose
+
+    layout = build.layout("one-page", None)
+    styles = compose.paragraph_styles(layout, 1.0)
+    compose._PARAS.clear()
+    shared = [f"shared paragraph {i}" for i in range(400)]
+    for row in range(3000):
+        for text in shared[row % 40 :: 40]:  # every shared paragraph is used every 40 rows
+            compose._cached_para(layout, 1.0, "body", styles["body"], text, None)
+        compose._cached_para(layout, 1.0, "title", styles["title"], f"Knee plan for runner {row}", None)
+        assert len(compose._PARAS) <= 1024
+    kept = {key[3] for key in compose._PARAS}
+    assert set(shared) <= kept
+    assert "Knee plan for runner 0" not in kept
+    compose._PARAS.clear()
+
+
+def test_a_batch_keeps_its_memory_flat_on_the_installed_command(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from memory import tree_kb
+    finally:
+        sys.path.pop(0)
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region\n" + "".join(f"Runner {i},{['front', 'above', 'lateral'][i % 3]}\n" for i in range(400)))
+    proc = subprocess.Popen([*KNEECARD, "batch", roster, "-o", tmp_path / "out", "--jobs", "2"], stderr=subprocess.PIPE)
+    samples = []
+    while proc.poll() is None:
+        samples.append(tree_kb(proc.pid)[1] / 1024)
+        time.sleep(0.1)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert len(list((tmp_path / "out").iterdir())) == 400
+    assert max(samples) < 200, max(samples)  # PSS of the whole tree: ~100 MB
