@@ -20,15 +20,24 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="making device nodes n
 
 
 def kc(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60):
-    """Run the installed `kneecard` as a user would."""
-    return subprocess.run(
+    """Run the installed `kneecard` as a user would; on a timeout its whole process group is ended
+    (a batch's workers too), so a regression cannot leave hundreds of workers behind."""
+    proc = subprocess.Popen(
         [*KNEECARD, *(str(a) for a in args)],
         cwd=cwd,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         env={**os.environ, **(env or {})},
+        start_new_session=True,
     )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        pytest.fail(f"kneecard {' '.join(map(str, args))} ran past {timeout} s")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def error_lines(stderr: str) -> list[str]:
