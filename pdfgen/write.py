@@ -8,6 +8,7 @@ followed and its target replaced (the link stays a link); a character device or 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -82,10 +83,16 @@ def write_new(path: Path, data: bytes) -> Path:
             except FileExistsError:
                 continue
             except OSError as exc:
-                raise OutputError(f"cannot write {candidate}: {exc.strerror}") from None
+                if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS):
+                    raise OutputError(f"cannot write {candidate}: {exc.strerror}") from None
+                if os.path.lexists(candidate):  # no hard links here (FAT, some network shares): check, then rename
+                    continue
+                os.replace(tmp, candidate)
+                return candidate
         raise OutputError(f"cannot write {path}: {path.stem}-2 … {path.stem}-9999 all exist (give a name with -o)")
     finally:
-        os.unlink(tmp)
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
 
 
 def _temp(shown: Path, folder: Path, data: bytes) -> str:

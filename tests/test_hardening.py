@@ -652,3 +652,18 @@ def test_a_batch_keeps_its_memory_flat_on_the_installed_command(tmp_path):
     assert proc.returncode == 0, proc.stderr.read()
     assert len(list((tmp_path / "out").iterdir())) == 400
     assert max(samples) < 200, max(samples)  # PSS of the whole tree: ~100 MB
+
+
+def test_a_default_name_is_found_where_hard_links_are_not_allowed(tmp_path, monkeypatch):
+    import errno
+
+    from pdfgen.write import write_new
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    (tmp_path / "a.pdf").write_bytes(b"kept")
+    assert write_new(tmp_path / "a.pdf", b"%PDF-new") == tmp_path / "a-2.pdf"
+    assert (tmp_path / "a.pdf").read_bytes() == b"kept" and (tmp_path / "a-2.pdf").read_bytes() == b"%PDF-new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-2.pdf", "a.pdf"]
