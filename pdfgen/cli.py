@@ -46,6 +46,7 @@ def handled(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = click.get_current_context().find_root().params.get("debug", False)
         try:
+            _check_source_date_epoch()  # here, not in the group: --help works whatever the environment
             return func(*args, **kwargs)
         except KneecardError as err:
             if debug:
@@ -116,12 +117,10 @@ def _check_source_date_epoch() -> None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value and (not re.fullmatch(r"\d{1,12}", value) or int(value) > 253_402_300_799):
         shown = value if len(value) <= 40 else value[:40] + "…"
-        _fail(
-            InputError(
-                _problem(
-                    "SOURCE_DATE_EPOCH",
-                    f"'{shown}' is not a time (whole seconds since 1970-01-01 UTC, 0 to 253402300799, are allowed)",
-                )
+        raise InputError(
+            _problem(
+                "SOURCE_DATE_EPOCH",
+                f"'{shown}' is not a time (whole seconds since 1970-01-01 UTC, 0 to 253402300799, are allowed)",
             )
         )
 
@@ -137,7 +136,6 @@ def main(debug: bool) -> None:
       kneecard build --region front --name "Sam" -o sam.pdf
       kneecard list exercises
     """
-    _check_source_date_epoch()
 
 
 # ------------------------------------------------------------------ list

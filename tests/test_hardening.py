@@ -406,6 +406,7 @@ def test_a_malformed_source_date_epoch_is_an_input_error(tmp_path, value):
         f"error: SOURCE_DATE_EPOCH: '{value}' is not a time (whole seconds since 1970-01-01 UTC, 0 to 253402300799, are allowed)"
     ]
     assert not (tmp_path / "x.pdf").exists()
+    assert kc("build", "--help", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": value}).returncode == 0
 
 
 def test_a_good_source_date_epoch_dates_the_pdf(tmp_path):
