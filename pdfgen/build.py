@@ -124,11 +124,23 @@ def fit_key(routine: Routine, lay: Layout) -> tuple:
     )
 
 
-def slug(text: str) -> str:
-    """A file-name-safe ASCII slug: 'Zoë Ødegård' -> 'zoe-odegard'."""
-    text = unicodedata.normalize("NFKD", text.replace("Ø", "O").replace("ø", "o").replace("Ł", "L").replace("ł", "l"))
-    text = text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+def slug(value: Any) -> str:
+    """A file-name-safe ASCII slug of any script: 'Zoë Ødegård' -> 'zoe-odegard', 'Юлия' -> 'yuliya'.
+
+    The one slug for every file name kneecard makes (build's default name, batch templates); a list
+    is slugged item by item, a club by its name. anyascii transliterates, so no name falls back to
+    an empty slug (and so to a name another routine would share) just because it is not Latin.
+    """
+    from anyascii import anyascii
+
+    if isinstance(value, list):
+        return "-".join(filter(None, (slug(v) for v in value)))
+    if isinstance(value, dict):
+        return slug(value.get("name"))
+    if value is None:
+        return ""
+    text = anyascii(unicodedata.normalize("NFC", str(value)))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
 
 
 def default_output_name(routine: Routine) -> str:

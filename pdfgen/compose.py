@@ -17,15 +17,15 @@ from pdfgen.model import Item, Library
 from pdfgen.resolve import Routine
 
 
-def base_context(routine: Routine, library: Library) -> dict[str, Any]:
-    """The small, documented Jinja2 context every layout text sees."""
+def base_context(routine: Routine, library: Library, layout: Layout) -> dict[str, Any]:
+    """The small, documented Jinja2 context every layout text sees (routine.paper: the one printed on)."""
     regions = [asdict(library.regions[r]) for r in routine.regions]
     ice = library.safety.ice
     return {
         "routine": {
             "name": routine.name or "",
             "notes": routine.notes or "",
-            "paper": routine.paper,
+            "paper": routine.paper or layout.paper,
             "ice_minutes": routine.ice_minutes,
             "regions": regions,
             "methods": [m.name for m in routine.methods],
@@ -45,7 +45,7 @@ class Composer:
         self.routine = routine
         self.library = library
         self.layout = layout
-        self.ctx = base_context(routine, library)
+        self.ctx = base_context(routine, library, layout)
 
     def text(self, key: str, **extra: Any) -> str:
         return self.layout.render_text(key, {**self.ctx, **extra}) if extra else self.layout.render_text(key, self.ctx)

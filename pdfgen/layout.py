@@ -111,20 +111,34 @@ class Layout:
 
         try:
             source = self.text[key] if key in self.text else OPTIONAL_TEXTS[key]
-            return _compile(source).render(context).strip()
+            return _render(_compile(source), context).strip()
+        except TooBig as exc:
+            file, line = self.text_lines.get(key, (str(self.path), None))
+            raise InputError(Problem(file, line, f"text.{key}", f"asks for too much: {exc}")) from None
         except jinja2.exceptions.SecurityError as exc:
-            file, line = self.text_lines[key]
+            file, line = self.text_lines.get(key, (str(self.path), None))
             raise InputError(Problem(file, line, f"text.{key}", f"is not allowed in a layout ({exc})")) from None
         except jinja2.exceptions.UndefinedError as exc:
-            file, line = self.text_lines[key]
+            file, line = self.text_lines.get(key, (str(self.path), None))
             names = ", ".join(sorted(context))
             raise InputError(Problem(file, line, f"text.{key}", f"{exc.message} (names allowed here: {names})")) from None
         except jinja2.exceptions.TemplateSyntaxError:
             _check_templates({key: self.text[key]}, self.text_lines)  # raises the located problem
             raise
         except (jinja2.exceptions.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            file, line = self.text_lines[key]
+            file, line = self.text_lines.get(key, (str(self.path), None))
             raise InputError(Problem(file, line, f"text.{key}", f"cannot be rendered: {exc}")) from None
+
+
+def _render(template: Any, context: dict[str, Any]) -> str:
+    """Render piece by piece, stopping as soon as the text passes TEXT_LIMIT."""
+    out, size = [], 0
+    for piece in template.generate(context):
+        size += len(piece)
+        if size > TEXT_LIMIT:
+            raise TooBig(f"the text would be longer than {TEXT_LIMIT:,} characters")
+        out.append(piece)
+    return "".join(out)
 
 
 def _rng(value: Any) -> str:
@@ -135,14 +149,130 @@ def _rng(value: Any) -> str:
     return str(value)
 
 
+# What one layout text may make: enough for any wording, far too little to exhaust memory or time.
+TEXT_LIMIT = 10_000  # characters (or items) of the rendered text and of any value made inside it
+NUMBER_LIMIT = 1_000  # a whole number given as a width or count to a filter or method
+STEP_LIMIT = 10_000  # loop turns and range() items in one rendering
+_WIDTH_RE = re.compile(r"%[-#0 +]*(\d+)|%[-#0 +]*\d*\.(\d+)|\{[^{}]*:[^{}]*?(\d+)")
+
+
+class TooBig(Exception):
+    """A layout text asked for more than the limits above; becomes an input error at its line."""
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple, dict, set, frozenset)) else 0
+
+
+def _bounded(value: Any, what: str) -> Any:
+    if _size(value) > TEXT_LIMIT:
+        raise TooBig(f"{what} would make {_size(value):,} characters or items (at most {TEXT_LIMIT:,})")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        raise TooBig(f"{what} would make a number of {value.bit_length():,} bits (at most 256)")
+    return value
+
+
+def _check_widths(fmt: Any, what: str) -> None:
+    """A format string's widths and precisions (`%9999s`, `{:>9999}`) are sizes too."""
+    if isinstance(fmt, str):
+        for m in _WIDTH_RE.finditer(fmt):
+            if int(next(g for g in m.groups() if g)) > NUMBER_LIMIT:
+                raise TooBig(f"{what} asks for a width of {m.group(0)!r} (at most {NUMBER_LIMIT:,})")
+
+
+def _check_numbers(args: Any, what: str) -> None:
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > NUMBER_LIMIT:
+            raise TooBig(f"{what} is given {arg:,} (at most {NUMBER_LIMIT:,} as a width or count)")
+
+
+def _make_sandbox():
+    """Jinja2's immutable sandbox, bounded: its own MAX_RANGE stops huge ranges, but not
+    `"x" * 100000000`, `9 ** 9 ** 9`, `"x"|center(10**9)` or loops within loops, any of which
+    hangs the tool or eats the machine's memory. Each is checked here before (or, where growth is
+    linear in the operands, right after) it happens, and loops share one budget a rendering."""
+    from jinja2 import StrictUndefined, nodes
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.utils import pass_context
+
+    class LayoutSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+        def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+            what = f"'{op}'"
+            pow_ints = op == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+            if pow_ints and right * left.bit_length() > 256:
+                raise TooBig(f"{left} ** {right} is too large a number (at most 256 bits)")
+            if op == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if _size(seq) and isinstance(n, int) and _size(seq) * n > TEXT_LIMIT:
+                        raise TooBig(f"'*' would make {_size(seq) * n:,} characters or items (at most {TEXT_LIMIT:,})")
+                if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 256:
+                    raise TooBig("'*' would make too large a number (at most 256 bits)")
+            if op == "%" and isinstance(left, str):
+                _check_widths(left, what)
+                _check_numbers(right if isinstance(right, tuple) else (right,), what)
+            return _bounded(self.binop_table[op](left, right), what)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            what = getattr(__obj, "__name__", "a call")
+            if __obj is not _range:
+                owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # the sandbox wraps str.format
+                if what in ("format", "format_map") and isinstance(owner, str):
+                    _check_widths(owner, what)
+                else:
+                    _check_numbers([*args, *kwargs.values()], what)
+            return _bounded(super().call(__context, __obj, *args, **kwargs), what)
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+            """Every `for` loop draws its turns from the rendering's one budget."""
+            tree = super()._parse(source, name, filename)
+            for loop in tree.find_all(nodes.For):
+                loop.iter = nodes.Filter(loop.iter, "_steps", [], [], None, None, lineno=loop.lineno)
+            return tree
+
+    def _charge(context: Any, n: int) -> None:
+        spent = getattr(context, "kc_steps", 0) + n
+        if spent > STEP_LIMIT:
+            raise TooBig(f"loops would take more than {STEP_LIMIT:,} turns")
+        context.kc_steps = spent
+
+    @pass_context
+    def _steps(context: Any, iterable: Any) -> Any:
+        for item in iterable:
+            _charge(context, 1)
+            yield item
+
+    @pass_context
+    def _range(context: Any, *args: int) -> range:
+        rng = range(*args)
+        _charge(context, len(rng))
+        return rng
+
+    def guarded(name: str, func: Any) -> Any:
+        skip = 2 if getattr(func, "jinja_pass_arg", None) else 1  # the context, then the value filtered
+
+        def filter_(*args: Any, **kwargs: Any) -> Any:
+            if name == "format":
+                _check_widths(args[skip - 1] if len(args) >= skip else None, "format")
+            else:
+                _check_numbers([*args[skip:], *kwargs.values()], name)
+            return _bounded(func(*args, **kwargs), name)
+
+        filter_.__dict__.update(getattr(func, "__dict__", {}))  # keeps jinja_pass_arg
+        return filter_
+
+    env = LayoutSandbox(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["rng"] = _rng
+    env.filters = {name: guarded(name, f) for name, f in env.filters.items()}
+    env.filters["_steps"] = _steps
+    env.globals["range"] = _range
+    return env
+
+
 @cache
 def _env():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["rng"] = _rng
-    return env
+    return _make_sandbox()
 
 
 @cache

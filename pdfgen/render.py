@@ -335,9 +335,9 @@ class Flow:
         cells: list[Any] = []
         widths: list[Any] = []
         if b.logo:
-            from pdfgen.images import logo_flowable
+            from pdfgen import images
 
-            cells.append(logo_flowable(b.logo, QR_MM * MM))
+            cells.append(images.logo(b.logo, QR_MM * MM))
             widths.append((QR_MM + 4) * MM)
         about = [self.para(b.name, "h2")]
         if b.url:

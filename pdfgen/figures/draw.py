@@ -73,13 +73,15 @@ def draw_figure(illustration: Illustration, width: float, height: float, accent:
     d = drawing(width, height)
     pad = max(1.5, 0.04 * min(width, height))
     if illustration.image is not None:
+        from PIL import Image as PILImage
         from reportlab.graphics.shapes import Image
-        from reportlab.lib.utils import ImageReader
 
-        iw, ih = ImageReader(str(illustration.image)).getSize()
-        k = min((width - 2 * pad) / iw, (height - 2 * pad) / ih)
-        w, h = iw * k, ih * k
-        d.add(Image((width - w) / 2, (height - h) / 2, w, h, str(illustration.image)))
+        from pdfgen import images
+
+        picture = images.inspect(illustration.image)
+        k = min((width - 2 * pad) / picture.width, (height - 2 * pad) / picture.height)
+        w, h = picture.width * k, picture.height * k
+        d.add(Image((width - w) / 2, (height - h) / 2, w, h, PILImage.open(images.placed(picture, w, h))))
         return d
     marks = figure_marks(illustration, accent)
     x0, y0, x1, y1 = extent(marks)

@@ -157,13 +157,12 @@ def _read_image(r: Reader, folder: Path) -> Illustration | None:
     if not path.is_file():
         r.problem("image", f"'{name}' does not exist in {folder}")
         return None
-    try:
-        from PIL import Image  # ReportLab's own picture reader, without importing ReportLab
+    from pdfgen import images  # Pillow only: checking a picture never imports ReportLab
 
-        with Image.open(path) as picture:
-            picture.size  # noqa: B018 - opening reads the header; the size is what a layout needs
-    except Exception as exc:  # unreadable or not really a picture
-        r.problem("image", f"'{name}' cannot be read as a picture ({exc})")
+    try:
+        images.inspect(path)
+    except images.ImageError as exc:
+        r.problem("image", f"'{name}' {exc}")
         return None
     return Illustration(image=path)
 
