@@ -139,6 +139,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @main.command()
 @click.argument("routine_file", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=str, help="Output PDF path, or - for standard output. [default: NAME-REGION.pdf]")
+@click.option("--format", "fmt", metavar="pdf|html", help="pdf, or html (one self-contained web page). [default: from -o]")
 @click.option("--layout", help="one-page, handout, cards, large-print, or a layout .yaml file.")
 @click.option("--region", metavar=REGION_CHOICES, help="Where the knee hurts: lateral (outside), front, above, or all.")
 @click.option("--methods", metavar="ID,ID", help="Recovery methods to include (default: all). See: kneecard list methods")
@@ -159,22 +160,24 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 def build(
     routine_file: Path | None,
     output: str | None,
+    fmt: str | None,
     layout: str | None,
     data_dir: Path | None,
     layouts_dir: Path | None,
     **opts: Any,
 ) -> None:
-    """Build one routine PDF from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
-    from pdfgen.build import build_one, default_output_name
+    """Build one routine PDF (or HTML page) from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
+    from pdfgen.build import build_one, default_output_name, output_format
 
+    fmt = output_format(fmt, output)
     doc, file = _read_routine(routine_file)
     options = _routine_options(layout=layout, **opts)
-    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir)
+    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir, fmt=fmt)
     if output == "-":
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
         return
-    target = Path(output) if output else Path(default_output_name(routine))
+    target = Path(output) if output else Path(default_output_name(routine, fmt))
     inputs = [routine_file, routine.club.logo if routine.club else None]
     _refuse_overwriting("-o", target, inputs)
     from pdfgen.write import write_atomic
