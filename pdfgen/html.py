@@ -466,7 +466,9 @@ def stylesheet(layout: Layout, paper: str) -> str:
         " caption-side: top; max-width: calc(100vw - 2rem); position: sticky; left: 0; }",
         ".tracker th, .tracker td { border-bottom: 1px solid #9a9a9a; padding: 0.2em 0.25em; text-align: center; }",
         ".tracker td { border-left: 1px solid #9a9a9a; min-width: 1.6em; height: 1.9em; }",
-        ".tracker th[scope=row] { text-align: left; font-weight: normal; min-width: 8em; }",
+        ".tracker th[scope=row], .tracker thead th:first-child { text-align: left; font-weight: normal; }",
+        ".tracker th[scope=row] { min-width: 8em; }",
+        ".tracker thead th + th { border-left: 1px solid #9a9a9a; }",
         f".tracker th:nth-child(9), .tracker td:nth-child(9) {{ border-left: 2px solid {accent}; }}",
         ".tracker .notes td { text-align: left; }",
         "@media (max-width: 30em) { .tracker table { font-size: 0.8em; } .tracker th, .tracker td { padding: 0.15em 0.05em; }"
