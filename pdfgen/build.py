@@ -1,4 +1,4 @@
-"""The pipeline in one call: load -> resolve -> compose -> the layout kind's render.
+"""The pipeline in one call: load -> resolve -> compose -> the layout kind's render (PDF) or the HTML page.
 
 Batch workers and the web server call `build_one` many times with one `Cache`: the content
 and layouts are loaded once per process while their files are unchanged, and reused.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdfgen import fonts, kinds
 from pdfgen.cache import Cache, files_key
@@ -19,8 +19,14 @@ from pdfgen.layout import load as load_layout
 from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_library
 from pdfgen.model import Library
 from pdfgen.resolve import Routine, resolve
+from pdfgen.schema import did_you_mean
+
+if TYPE_CHECKING:
+    from pdfgen.document import Document
 
 DEFAULT_LAYOUT = "one-page"
+FORMATS = ("pdf", "html")
+SUFFIX_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 PAGE_SIZES = {"a4": (595.2755905511812, 841.8897637795277), "letter": (612.0, 792.0)}  # points, as ReportLab's A4 and LETTER
 
 
@@ -86,23 +92,59 @@ def build_one(
     data_dir: Path | None = None,
     layouts_dir: Path | None = None,
     cache: Cache | None = None,
+    fmt: str = "pdf",
 ) -> tuple[bytes, Routine, Layout]:
-    """One routine's PDF bytes, with the routine and layout it was built from."""
+    """One routine's PDF bytes (or, with fmt "html", its HTML page as UTF-8), with the routine and layout it was built from."""
     cache = cache if cache is not None else Cache.from_env()
     lib = library(data_dir, cache)
     lay = layout(layout_name(options, doc, file), layouts_dir, cache)
     routine = resolve(lib, doc, file, options, default_region=lay.region_default)
+    if fmt == "html":
+        return render_html(routine, lib, lay).encode("utf-8"), routine, lay
     return render(routine, lib, lay, cache), routine, lay
+
+
+def document(routine: Routine, lib: Library, lay: Layout) -> Document:
+    """The routine's document tree: the one compose call every output format starts from."""
+    from pdfgen.compose import compose
+
+    return compose(routine, lib, lay)
 
 
 def render(routine: Routine, lib: Library, lay: Layout, cache: Cache | None = None) -> bytes:
     """Compose the routine's document tree and lay it out with the layout's kind."""
-    from pdfgen.compose import compose
-
     cache = cache if cache is not None else Cache.from_env()
-    doc = compose(routine, lib, lay)
+    doc = document(routine, lib, lay)
     paper = PAGE_SIZES[routine.paper or lay.paper]
     return kinds.get(lay.kind).render(doc, lay, paper, cache, fit_key(routine, lay))
+
+
+def render_html(routine: Routine, lib: Library, lay: Layout) -> str:
+    """The same document tree as one self-contained HTML page (no fit search: a web page has no page limit)."""
+    from pdfgen import html
+
+    return html.render(document(routine, lib, lay), lay, routine.paper or lay.paper)
+
+
+def output_format(given: str | None, output: str | None) -> str:
+    """--format if given, else -o's suffix (.html or .htm: html), else pdf. An unknown format, or
+    one that -o's suffix contradicts, is an input error before anything is built."""
+    implied = SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output and output != "-" else None
+    if given is None:
+        return implied or "pdf"
+    if given not in FORMATS:
+        hint = did_you_mean(given, FORMATS)
+        raise InputError(Problem(None, None, "--format", f"'{given}' is not a format{hint} (allowed: {', '.join(FORMATS)})"))
+    if implied is not None and implied != given:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "--format",
+                f"'{given}' contradicts -o '{output}', a .{implied} name (name the file .{given}, or leave out --format)",
+            )
+        )
+    return given
 
 
 def fit_key(routine: Routine, lay: Layout) -> tuple:
@@ -143,10 +185,10 @@ def slug(value: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
 
 
-def default_output_name(routine: Routine) -> str:
+def default_output_name(routine: Routine, fmt: str = "pdf") -> str:
     who = slug(routine.name or (routine.club.name if routine.club else "")) or "routine"
     where = "all" if len(routine.regions) > 1 else (routine.regions[0] if routine.regions else "general")
-    return f"{who}-{where}.pdf"
+    return f"{who}-{where}.{fmt}"
 
 
 def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:

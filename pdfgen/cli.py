@@ -195,6 +195,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @main.command()
 @click.argument("routine_file", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=str, help="Output PDF path, or - for standard output. [default: NAME-REGION.pdf]")
+@click.option("--format", "fmt", metavar="pdf|html", help="pdf, or html (one self-contained web page). [default: from -o]")
 @click.option("--layout", help="one-page, handout, cards, large-print, or a layout .yaml file.")
 @click.option("--region", metavar=REGION_CHOICES, help="Where the knee hurts: lateral (outside), front, above, or all.")
 @click.option("--methods", metavar="ID,ID", help="Recovery methods to include (default: all). See: kneecard list methods")
@@ -215,17 +216,19 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 def build(
     routine_file: Path | None,
     output: str | None,
+    fmt: str | None,
     layout: str | None,
     data_dir: Path | None,
     layouts_dir: Path | None,
     **opts: Any,
 ) -> None:
-    """Build one routine PDF from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
-    from pdfgen.build import build_one, default_output_name
+    """Build one routine PDF (or HTML page) from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
+    from pdfgen.build import build_one, default_output_name, output_format
 
+    fmt = output_format(fmt, output)
     doc, file = _read_routine(routine_file)
     options = _routine_options(layout=layout, **opts)
-    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir)
+    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir, fmt=fmt)
     if output == "-":
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
@@ -235,10 +238,11 @@ def build(
     if output:  # a name the user gave: replacing it is what was asked (never an input, though)
         target = Path(output)
         _refuse_overwriting("-o", target, [routine_file, routine.club.logo if routine.club else None])
-        _refuse_suffix("-o", target, ".pdf")
+        if fmt == "pdf":  # an .html output was chosen (or checked) by output_format
+            _refuse_suffix("-o", target, ".pdf")
         write_atomic(target, pdf)
     else:  # a name we chose: an existing file keeps its name, ours gets -2, -3 …
-        target = write_new(Path(default_output_name(routine)), pdf)
+        target = write_new(Path(default_output_name(routine, fmt)), pdf)
     click.echo(f"wrote {target} ({lay.name}, {(routine.paper or lay.paper).upper()}, {len(pdf) // 1024} KB)", err=True)
 
 
