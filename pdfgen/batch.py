@@ -16,7 +16,7 @@ import re
 import signal
 import string
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,12 +360,52 @@ class Namer:
         return candidate
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """'I/N' (1 ≤ I ≤ N) -> (I, N); rows I, I+N, I+2N … belong to shard I."""
+SCHEDULERS = (  # (index variable, first index, count variable): where a cluster says which shard this is
+    ("JOB_COMPLETION_INDEX", 0, "KNEECARD_SHARDS"),  # Kubernetes Indexed Job; the count from auto/N or KNEECARD_SHARDS
+    ("SLURM_ARRAY_TASK_ID", None, "SLURM_ARRAY_TASK_COUNT"),  # Slurm job array; first index SLURM_ARRAY_TASK_MIN
+    ("PARALLEL_SEQ", 1, "KNEECARD_SHARDS"),  # GNU parallel's job number; the count from auto/N
+)
+
+
+def parse_shard(text: str, environ: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """'I/N' (1 ≤ I ≤ N) -> (I, N); rows I, I+N, I+2N … belong to shard I.
+
+    'auto' or 'auto/N' reads I (and N where the scheduler gives it) from the environment the
+    CLI passes in: a Kubernetes Indexed Job, a Slurm job array or GNU parallel."""
+    auto = re.fullmatch(r"\s*auto\s*(?:/\s*(\d+)\s*)?", text or "")
+    if auto:
+        return _auto_shard(int(auto.group(1)) if auto.group(1) else None, environ or {})
     m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
     if not m or not (1 <= int(m.group(1)) <= int(m.group(2))):
         raise InputError(Problem(None, None, "--shard", f"'{text}' is not a shard (I/N with 1 ≤ I ≤ N allowed, e.g. 2/4)"))
     return int(m.group(1)), int(m.group(2))
+
+
+def _auto_shard(count: int | None, environ: Mapping[str, str]) -> tuple[int, int]:
+    def bad(message: str) -> InputError:
+        return InputError(Problem(None, None, "--shard", message))
+
+    for var, first, count_var in SCHEDULERS:
+        if var not in environ:
+            continue
+        if first is None:  # Slurm: array ids may start anywhere (--array=5-8)
+            first = _env_int(environ, "SLURM_ARRAY_TASK_MIN", bad) if "SLURM_ARRAY_TASK_MIN" in environ else 0
+        index = _env_int(environ, var, bad) - first + 1
+        total = count if count is not None else (_env_int(environ, count_var, bad) if count_var in environ else None)
+        if total is None:
+            raise bad(f"auto found {var} but not how many shards there are (give --shard auto/N, or set {count_var})")
+        if not 1 <= index <= total:
+            raise bad(f"auto found {var}={environ[var]}, which is not one of {total} shards (shards start at {first})")
+        return index, total
+    names = ", ".join(var for var, _, _ in SCHEDULERS)
+    raise bad(f"auto found no scheduler in the environment (set one of {names}, or give I/N such as 2/4)")
+
+
+def _env_int(environ: Mapping[str, str], var: str, bad: Callable[[str], InputError]) -> int:
+    value = environ[var].strip()
+    if not re.fullmatch(r"\d{1,9}", value):
+        raise bad(f"{var} is '{value[:40]}' (a whole number is allowed)")
+    return int(value)
 
 
 # ------------------------------------------------------------------ building

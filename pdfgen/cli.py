@@ -317,7 +317,12 @@ def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
 )
 @click.option("--combine", type=click.Path(path_type=Path), help="Write one merged PDF instead of one a row.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes. [default: CPU count]")
-@click.option("--shard", metavar="I/N", help="Build only rows I, I+N, I+2N … (1 ≤ I ≤ N), to split a roster across machines.")
+@click.option(
+    "--shard",
+    metavar="I/N|auto[/N]",
+    help="Build only rows I, I+N, I+2N … (1 ≤ I ≤ N), to split a roster across machines; "
+    "auto reads I (and N) from a Kubernetes Indexed Job, a Slurm array or GNU parallel.",
+)
 @data_option
 @layouts_option
 @handled
@@ -347,7 +352,7 @@ def batch(
     if combine is not None:
         _refuse_overwriting("--combine", combine, [spec])
         _refuse_suffix("--combine", combine, ".pdf")
-    shard_at = parse_shard(shard) if shard else (1, 1)
+    shard_at = parse_shard(shard, os.environ) if shard else (1, 1)
     parsed = read_spec(spec)
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
