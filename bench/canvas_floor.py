@@ -197,6 +197,9 @@ def main() -> None:
     ap.add_argument("--region", default="front")
     ap.add_argument("--name", default="Sam")
     ap.add_argument("-o", "--output", default="floor.pdf")
+    ap.add_argument(
+        "--warm", type=int, default=0, help="draw the page N times in this process, a new PDF each time; print ms per PDF"
+    )
     args = ap.parse_args()
 
     for name in FACES.values():
@@ -217,6 +220,21 @@ def main() -> None:
             c.save()
         return
     lines = page_lines(args.region)
+    if args.warm:  # the floor of a long-running process: fonts registered, content read, a PDF a name
+        import io
+        import time
+
+        for i in range(5):
+            c = Canvas(io.BytesIO(), pagesize=A4, invariant=1)
+            draw_page(c, lines, f"Warm {i}")
+            c.save()
+        start = time.perf_counter()
+        for i in range(args.warm):
+            c = Canvas(io.BytesIO(), pagesize=A4, invariant=1)
+            draw_page(c, lines, f"{args.name} {i}")
+            c.save()
+        print(f"{(time.perf_counter() - start) / args.warm * 1000:.2f}")
+        return
     if not args.split:
         c = Canvas(str(out), pagesize=A4, invariant=1)
         for page in range(args.pages):
