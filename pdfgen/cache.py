@@ -10,6 +10,7 @@ by another object.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -36,7 +37,7 @@ class Cache:
     @classmethod
     def from_env(cls) -> Cache:
         """On, unless KNEECARD_NO_CACHE is set to anything but '' or '0'."""
-        return cls(enabled=os.environ.get("KNEECARD_NO_CACHE", "") in ("", "0"))
+        return cls(enabled=enabled_by_env())
 
     def get(self, region: str, key: Hashable, make: Callable[[], T]) -> T:
         """The value under `key`, made (and kept, least recently used dropped first) when missing."""
@@ -68,6 +69,28 @@ class Cache:
 
     def size(self, region: str) -> int:
         return len(self._regions.get(region, {}))
+
+
+def enabled_by_env() -> bool:
+    """The off switch: KNEECARD_NO_CACHE set to anything but '' or '0' turns every cache off."""
+    return os.environ.get("KNEECARD_NO_CACHE", "") in ("", "0")
+
+
+def memo(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A bounded per-process memo for work below the build (compiled templates, font subsets,
+    decoded pictures, colours) that the same off switch bypasses: same answers either way."""
+
+    def wrap(func: Callable[..., T]) -> Callable[..., T]:
+        cached = functools.lru_cache(maxsize=maxsize)(func)
+
+        @functools.wraps(func)
+        def call(*args: Any) -> T:
+            return cached(*args) if enabled_by_env() else func(*args)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return wrap
 
 
 def files_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

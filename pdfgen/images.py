@@ -19,9 +19,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from pdfgen.cache import memo
 
 MAX_PIXELS = 50_000_000  # 50 megapixels: far beyond any print need, far below a decompression bomb
 MAX_PPI = 300  # print resolution; more only makes the PDF bigger
@@ -80,7 +81,7 @@ def pixels_for(picture: Picture, width_pt: float, height_pt: float) -> tuple[int
     return max(1, math.ceil(picture.width * scale)), max(1, math.ceil(picture.height * scale))
 
 
-@lru_cache(maxsize=16)  # the fit search places the same logo several times; decode it once
+@memo(16)  # the fit search places the same logo several times; decode it once
 def _encoded(path: Path, stamp: tuple[int, int], size: tuple[int, int]) -> bytes:
     """The picture at `size`, as JPEG (a JPEG source) or PNG bytes; decoding errors become ImageError."""
     from PIL import Image

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pdfgen.cache import memo
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.schema import Reader, did_you_mean, file_of, line_of
 from pdfgen.styles import BOXES, HEX_RE, Box, Style, read_box, read_styles
@@ -275,7 +276,7 @@ def _env():
     return _make_sandbox()
 
 
-@cache
+@memo(256)
 def _compile(source: str):
     """Templates are compiled once per process, however many pages use them."""
     return _env().from_string(source)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from reportlab.pdfbase import ttfonts
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
+
+from pdfgen.cache import memo
 
 
 def reuse_subsets(font: ttfonts.TTFont, size: int = 32) -> None:
@@ -23,7 +24,7 @@ def reuse_subsets(font: ttfonts.TTFont, size: int = 32) -> None:
 
     private: `face.makeSubset` is an internal method; it is wrapped on this face only."""
     make_subset: Callable[[list[int]], bytes] = font.face.makeSubset
-    cached = lru_cache(maxsize=size)(lambda codes: make_subset(list(codes)))
+    cached = memo(size)(lambda codes: make_subset(list(codes)))
     font.face.makeSubset = lambda subset: cached(tuple(subset))  # type: ignore[method-assign]
 
 

@@ -71,3 +71,18 @@ def test_an_edited_data_file_is_seen_by_a_warm_cache(data_copy, monkeypatch):
     from conftest import text
 
     assert "Cool your knee" in text(second)
+
+
+def test_the_environment_switch_turns_off_the_memos_below_the_build_too(monkeypatch):
+    """KNEECARD_NO_CACHE=1 also bypasses compiled templates, font subsets, pictures and colours;
+    the samples come out the same."""
+    from pdfgen.cache import memo
+
+    calls = []
+    double = memo(4)(lambda x: calls.append(x) or 2 * x)
+    assert double(2) == double(2) == 4 and calls == [2]
+    monkeypatch.setenv("KNEECARD_NO_CACHE", "1")
+    assert double(2) == 4 and calls == [2, 2]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for routine in (SAMPLES / "club-handout.yaml", SAMPLES / "front.yaml"):
+        assert build_one({}, read_yaml(routine, "routine"), str(routine))[0] == routine.with_suffix(".pdf").read_bytes()

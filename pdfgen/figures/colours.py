@@ -5,9 +5,9 @@ One place for colour maths, so figures and icons agree, and greyscale printing c
 
 from __future__ import annotations
 
-from functools import cache
-
 from reportlab.lib import colors
+
+from pdfgen.cache import memo
 
 PAPER = "#ffffff"
 PROP_FILL, PROP_LINE = "#ececec", "#b4b4b4"
@@ -16,7 +16,7 @@ PROP_FILL, PROP_LINE = "#ececec", "#b4b4b4"
 GHOST_LIGHTEST = 190
 
 
-@cache
+@memo(256)
 def rl_color(color: str) -> colors.Color:
     """ReportLab's toColor rebuilds its table of named colours on every call; a figure asks
     hundreds of times for the same few."""
