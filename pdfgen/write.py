@@ -12,6 +12,8 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pdfgen.errors import OutputError
@@ -103,13 +105,22 @@ def _temp(shown: Path, folder: Path, data: bytes) -> str:
         fd, tmp = tempfile.mkstemp(prefix=f".{shown.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
-    try:
+    with _removed_on_failure(shown, tmp):
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-    except BaseException as exc:  # includes KeyboardInterrupt: never leave the .part file
+    return tmp
+
+
+@contextmanager
+def _removed_on_failure(shown: Path, tmp: str) -> Iterator[None]:
+    """Any failure, KeyboardInterrupt included, removes the .part file; an OSError becomes
+    an OutputError naming the file the user asked for."""
+    try:
+        yield
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
@@ -117,20 +128,11 @@ def _temp(shown: Path, folder: Path, data: bytes) -> str:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
         raise
-    return tmp
 
 
 def _replace(shown: Path, path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it in one step."""
     folder = path.parent if str(path.parent) else Path(".")
     tmp = _temp(shown, folder, data)
-    try:
+    with _removed_on_failure(shown, tmp):
         os.replace(tmp, path)
-    except BaseException as exc:  # includes KeyboardInterrupt: never leave the .part file
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
-        raise
