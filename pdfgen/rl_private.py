@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zlib
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from pdfgen.cache import memo
@@ -46,7 +47,9 @@ def tag_subsets_by_content(font: ttfonts.TTFont) -> None:
 
     private: the tag comes from the module function `ttfonts.SUBSETN`, called inside
     `TTFont.addObjects`; the subsets of a document are in `font.state[doc].subsets` until then.
-    SUBSETN is swapped only for the length of one addObjects call (a build runs in one thread)."""
+    SUBSETN is swapped only for the length of one addObjects call (a build runs in one thread).
+    For that call `pdfdoc.PDFZCompress` is swapped too, for a Flate filter that compresses a
+    font file once per process: a batch's PDFs embed the same subsets (same bytes out)."""
     add_objects: Callable[[Any], None] = font.addObjects
 
     def add_objects_tagged(doc: Any) -> None:
@@ -55,14 +58,30 @@ def tag_subsets_by_content(font: ttfonts.TTFont) -> None:
             add_objects(doc)
             return
         tags = [subset_tag(font.face.name, subset) for subset in state.subsets]
-        numbered = ttfonts.SUBSETN
+        numbered, flate = ttfonts.SUBSETN, pdfdoc.PDFZCompress
         ttfonts.SUBSETN = lambda n, *_: tags[n]
+        pdfdoc.PDFZCompress = FONT_FLATE
         try:
             add_objects(doc)
         finally:
-            ttfonts.SUBSETN = numbered
+            ttfonts.SUBSETN, pdfdoc.PDFZCompress = numbered, flate
 
     font.addObjects = add_objects_tagged  # type: ignore[method-assign]
+
+
+class _FontFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate, remembering what it compressed: font subsets repeat from PDF to PDF."""
+
+    def encode(self, text: Any) -> bytes:
+        return _flate(text.encode("utf8") if isinstance(text, str) else bytes(text))
+
+
+@memo(32)
+def _flate(data: bytes) -> bytes:
+    return zlib.compress(data)
+
+
+FONT_FLATE = _FontFlate()
 
 
 class Para(Paragraph):
