@@ -87,7 +87,6 @@ class Link:
 
     url: str
     heading: str
-    caption: str = ""
 
 
 @dataclass(frozen=True)

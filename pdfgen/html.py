@@ -243,10 +243,9 @@ class _Page:
 
     def link(self, b: d.Link) -> str:
         """A link people can follow, with the QR code the paper prints."""
-        caption = f'<p class="small">{inline(b.caption)}</p>' if b.caption else ""
         return (
             f'<div class="link">{self.qr(b.url)}<div class="link-text"><p class="box-title">{inline(b.heading)}</p>'
-            f'<p><a href="{attr(b.url)}">{escape(b.url)}</a></p>{caption}</div></div>'
+            f'<p><a href="{attr(b.url)}">{escape(b.url)}</a></p></div></div>'
         )
 
     def club(self, b: d.ClubBand) -> str:

@@ -311,8 +311,6 @@ class Flow:
         """A QR code big enough to scan from paper, with the address printed for those who type."""
         size = QR_MM * MM
         text = [self.para(b.heading, "box_title"), self.para(d.esc(b.url), "small")]
-        if b.caption:
-            text.append(self.para(b.caption, "small"))
         band = self.row([self.qr(b.url), text], [size + 3 * MM, None], valign="MIDDLE")
         band.spaceAfter = 4 * self.scale
         return band
