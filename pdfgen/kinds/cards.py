@@ -115,7 +115,7 @@ def arrange(c: Composer) -> list[d.Area]:
     ]
     backs: list[d.Area] = []
     if not c.routine.backs:  # fronts only: the deck ends with a safety card
-        fronts.append(d.Area("front", (c.red_flags(), c.disclaimer()), "the safety card"))
+        fronts.append(d.Area("safety", (c.red_flags(), c.disclaimer()), "the safety card"))
     else:
         for it in items:
             # the ice note is on the ice card itself, beside the instruction; backs carry what every card needs
@@ -156,16 +156,55 @@ def _crop_marks(canvas: Canvas, x: float, y: float, w: float, h: float, geo: Geo
 
 
 def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cache: Cache, fit_key: Any) -> bytes:
-    """Every card at the deck's one type scale, imposed sheet by sheet."""
+    """Every card imposed sheet by sheet: the item cards at one type scale, the safety cards
+    (backs, the safety card) at another, each the largest at which all its cards fit."""
     geo: Geometry = layout.geometry
     page_w, page_h = page_size
     x0, y_top = _grid_origin(geo, page_w, page_h)
-    w, h, _gap, pad = geo.width * MM, geo.height * MM, geo.gap * MM, geo.padding * MM
-    inner_w, inner_h = w - 2 * pad, h - 2 * pad - BAND_MM * MM
+    w, h, pad = geo.width * MM, geo.height * MM, geo.padding * MM
+    box = (w - 2 * pad, h - 2 * pad - BAND_MM * MM)
+    parts_of: dict[int, list[Any]] = {}
+    for group in ("items", "safety"):
+        members = [i for i, area in enumerate(doc.areas) if _group(area) == group]
+        if members:
+            fitted = _fit([doc.areas[i] for i in members], layout, box, cache, (fit_key, group))
+            parts_of.update(zip(members, fitted, strict=True))
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=page_size, invariant=1, lang=doc.lang, initialFontName=fonts.register()["regular"])
+    canvas.setTitle(doc.title)
+    canvas.setAuthor(doc.author)
+    canvas.setSubject(doc.subject)
+    canvas.setCreator(f"kneecard {__version__}")
+    canvas.setKeywords(doc.keywords)
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    per_sheet = geo.columns * geo.rows
+    sheet: list[tuple[d.Area, list[Any]]] = []
+    for i, area in enumerate(doc.areas):
+        parts = parts_of[i]
+        if sheet and (len(sheet) == per_sheet or (sheet[0][0].name == "back") != (area.name == "back")):
+            _sheet(canvas, sheet, geo, layout, x0, y_top)
+            sheet = []
+        sheet.append((area, parts))
+    if sheet:
+        _sheet(canvas, sheet, geo, layout, x0, y_top)
+    canvas.save()
+    return buf.getvalue()
+
+
+def _group(area: d.Area) -> str:
+    """Which type scale a card shares: the item cards one, the safety cards (backs, the safety card) another."""
+    return "safety" if area.name in ("back", "safety") else "items"
+
+
+def _fit(areas: list[d.Area], layout: Layout, box: tuple[float, float], cache: Cache, key: Any) -> list[list[Any]]:
+    """The cards built at the largest scale at which every one fits the box; a card that fits
+    nowhere with its optional figure sheds it. An error names the card that fits nowhere."""
+    inner_w, inner_h = box
     scales = candidate_scales(layout.min_body / layout.styles["body"].size, layout.max_scale)
     built: dict[float, list[list[Any]]] = {}
     heights: dict[float, list[float]] = {}
-    drop = False  # set when the deck fits nowhere with every figure: a card then sheds its own figure if it must
+    drop = False  # set when the cards fit nowhere with every figure: a card then sheds its own figure if it must
 
     def card(area: d.Area, scale: float, skip: frozenset[str]) -> tuple[list[Any], float]:
         """A card built and measured at one scale; a batch prints the same cards deck after deck,
@@ -179,7 +218,7 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
 
     def fits(scale: float) -> bool:
         built[scale], heights[scale] = [], []
-        for area in doc.areas:
+        for area in areas:
             parts, height = card(area, scale, frozenset())
             if drop and height > inner_h:
                 parts, height = card(area, scale, frozenset({"figure"}))
@@ -196,7 +235,7 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
         guess = smallest * (inner_h / max(max(heights[smallest], default=1.0), 1.0)) ** 0.5
         return largest_fit(scales, fits, next((s for s in scales if s <= guess), smallest))
 
-    hint = cache.peek("fit", fit_key)
+    hint = cache.peek("fit", key)
     if isinstance(hint, tuple):
         drop = hint[1]
         scale = largest_fit(scales, fits, hint[0])
@@ -219,31 +258,12 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
                 None,
                 None,
                 "card",
-                f'"{doc.areas[worst].label}" needs {lines} more line{"s" if lines > 1 else ""} at {layout.min_body:g} pt: '
+                f'"{areas[worst].label}" needs {lines} more line{"s" if lines > 1 else ""} at {layout.min_body:g} pt: '
                 "shorten its steps or use a larger card (cards.width/height in the layout)",
             )
         )
-    cache.put("fit", fit_key, (scale, drop))
-
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=page_size, invariant=1, lang=doc.lang, initialFontName=fonts.register()["regular"])
-    canvas.setTitle(doc.title)
-    canvas.setAuthor(doc.author)
-    canvas.setSubject(doc.subject)
-    canvas.setCreator(f"kneecard {__version__}")
-    canvas.setKeywords(doc.keywords)
-    canvas.setViewerPreference("DisplayDocTitle", "true")
-    per_sheet = geo.columns * geo.rows
-    sheet: list[tuple[d.Area, list[Any]]] = []
-    for area, parts in zip(doc.areas, built[scale], strict=True):
-        if sheet and (len(sheet) == per_sheet or sheet[0][0].name != area.name):
-            _sheet(canvas, sheet, geo, layout, x0, y_top)
-            sheet = []
-        sheet.append((area, parts))
-    if sheet:
-        _sheet(canvas, sheet, geo, layout, x0, y_top)
-    canvas.save()
-    return buf.getvalue()
+    cache.put("fit", key, (scale, drop))
+    return built[scale]
 
 
 def _sheet(canvas: Canvas, cards: list[tuple[d.Area, list[Any]]], geo: Geometry, layout: Layout, x0: float, y_top: float) -> None:
