@@ -86,3 +86,15 @@ def test_the_environment_switch_turns_off_the_memos_below_the_build_too(monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     for routine in (SAMPLES / "club-handout.yaml", SAMPLES / "front.yaml"):
         assert build_one({}, read_yaml(routine, "routine"), str(routine))[0] == routine.with_suffix(".pdf").read_bytes()
+
+
+def test_an_edited_layout_file_is_seen_by_a_warm_cache(tmp_path):
+    from conftest import text
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text('extends: one-page\ndescription: Mine.\ntext:\n  title: "First title"\n')
+    cache = Cache()
+    first = build_one({"region": "front", "layout": str(mine)}, cache=cache)[0]
+    mine.write_text('extends: one-page\ndescription: Mine.\ntext:\n  title: "Second title, longer"\n')
+    second = build_one({"region": "front", "layout": str(mine)}, cache=cache)[0]
+    assert "First title" in text(first) and "Second title, longer" in text(second)
