@@ -52,7 +52,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: it is {kind} (give a regular file name ending in .pdf)")
     # a symlink (even a dangling one) is followed: its target is replaced, the link itself stays
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    _replace(path, target, data)
+    with _uninterrupted():
+        _replace(path, target, data)
 
 
 def _stream(path: Path, data: bytes) -> None:
@@ -74,6 +75,11 @@ def write_new(path: Path, data: bytes) -> Path:
     cannot both take it. Returns the path written.
     """
     path = Path(path)
+    with _uninterrupted():
+        return _claim(path, data)
+
+
+def _claim(path: Path, data: bytes) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     tmp = _temp(path, folder, data)
     try:
@@ -112,6 +118,24 @@ def _temp(shown: Path, folder: Path, data: bytes) -> str:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
     return tmp
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C (or a TERM) waits until the output is whole or gone: between creating the
+    temporary file and renaming or removing it there is no moment an interrupt could leave it
+    behind. The signal is delivered right after, so the command still stops and says so."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextmanager
