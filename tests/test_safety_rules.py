@@ -1,0 +1,304 @@
+"""The safety rules a data folder sets, seen from the command: `kneecard check --data` refuses
+unsafe numbers and empty safety lists, and `kneecard build --data` prints only safe minutes.
+Also the ice note, its sources and the card-back ice box, read back from the PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from conftest import text
+from pypdf import PdfReader
+
+from pdfgen.build import library
+
+LIB = library(None)
+NERVE = "A nerve lies close to the skin here; longer icing can damage it."
+
+
+def edit(folder: Path, name: str, old: str, new: str) -> int:
+    """Replace `old` (once, it must be there) in one data file; return the line it starts on."""
+    path = folder / name
+    body = path.read_text()
+    assert body.count(old) == 1, old
+    path.write_text(body.replace(old, new))
+    return body[: body.index(old)].count("\n") + 1
+
+
+def check_errors(run, folder: Path) -> list[str]:
+    result = run("check", "--data", folder)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()
+
+
+def ice_line(pdf: bytes) -> str:
+    match = re.search(r"Ice for \d+ minutes, never more than \d+ minutes\.", text(pdf))
+    assert match, "no ice note"
+    return match.group()
+
+
+# ------------------------------------------------------------------ the numbers in safety.yaml
+
+
+def test_a_default_above_a_regions_cap_is_lowered_to_the_cap(run, build, data_copy):
+    edit(data_copy, "safety.yaml", "default_minutes: 10", "default_minutes: 15")
+    assert run("check", "--data", data_copy).exit_code == 0
+    assert ice_line(build("--data", data_copy, "--region", "front")) == "Ice for 15 minutes, never more than 20 minutes."
+    assert ice_line(build("--data", data_copy, "--region", "lateral")) == "Ice for 10 minutes, never more than 20 minutes."
+    both = build("--data", data_copy, "--region", "front,lateral", "--layout", "handout")
+    assert ice_line(both) == "Ice for 10 minutes, never more than 20 minutes."
+    assert "10 min" in text(both) and "15 min" not in text(both)
+
+
+def test_a_lower_minimum_and_a_higher_cap_from_the_data_folder_are_used(run, build, data_copy, tmp_path):
+    edit(data_copy, "safety.yaml", "min_minutes: 5", "min_minutes: 8")
+    edit(data_copy, "safety.yaml", "      max_minutes: 10", "      max_minutes: 12")
+    assert run("check", "--data", data_copy).exit_code == 0
+    assert ice_line(build("--data", data_copy, "--region", "front", "--ice-minutes", "8")).startswith("Ice for 8 minutes")
+    assert ice_line(build("--data", data_copy, "--region", "lateral", "--ice-minutes", "12")).startswith("Ice for 12 minutes")
+    result = run("build", "--data", data_copy, "--region", "front", "--ice-minutes", "7", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --ice-minutes: 7 is less than 8 minutes, too short to ease pain (8–20 allowed)\n"
+    result = run("build", "--data", data_copy, "--region", "lateral", "--ice-minutes", "13", "-o", tmp_path / "x.pdf")
+    assert result.stderr == (
+        f"error: --ice-minutes: 13 is more than 12 minutes for the outside of your knee. {NERVE} (8–12 allowed there)\n"
+    )
+    result = run("build", "--data", data_copy, "--region", "front", "--ice-minutes", "x", "-o", tmp_path / "x.pdf")
+    assert "a whole number of minutes, 8–20, is allowed" in result.stderr or result.exit_code == 2
+
+
+def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp_path):
+    edit(data_copy, "safety.yaml", "  max_minutes: 20", "  max_minutes: 15")
+    assert run("check", "--data", data_copy).exit_code == 0
+    assert ice_line(build("--data", data_copy, "--region", "front", "--ice-minutes", "15")) == (
+        "Ice for 15 minutes, never more than 15 minutes."
+    )
+    result = run("build", "--data", data_copy, "--region", "above", "--ice-minutes", "16", "-o", tmp_path / "x.pdf")
+    assert result.stderr == (
+        "error: --ice-minutes: 16 is more than 15 minutes: longer icing can damage skin and nerves (5–15 allowed)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "old, new, field, message",
+    [
+        (
+            "default_minutes: 10",
+            "default_minutes: 21",
+            "ice.default_minutes",
+            "is 21 (must lie within min_minutes–max_minutes, 5–20)",
+        ),
+        (
+            "default_minutes: 10",
+            "default_minutes: 4",
+            "ice.default_minutes",
+            "is 4 (must lie within min_minutes–max_minutes, 5–20)",
+        ),
+        ("min_minutes: 5", "min_minutes: 61", "ice.min_minutes", "is 61 (allowed: 1–60)"),
+        ("  max_minutes: 20", "  max_minutes: 21", "ice.max_minutes", "is 21 (allowed: 1–20)"),
+        ("  max_minutes: 20", "  max_minutes: 0", "ice.max_minutes", "is 0 (allowed: 1–20)"),
+        ("min_minutes: 5", "min_minutes: 0", "ice.min_minutes", "is 0 (allowed: 1–60)"),
+        ("      max_minutes: 10", "      max_minutes: 21", "ice.regions.lateral.max_minutes", "is 21 (allowed: 5–20)"),
+        ("      max_minutes: 10", "      max_minutes: 4", "ice.regions.lateral.max_minutes", "is 4 (allowed: 5–20)"),
+        ("between_hours: 2", "between_hours: 0", "ice.between_hours", "is 0 (allowed: 1–48)"),
+        ("between_hours: 2", "between_hours: 49", "ice.between_hours", "is 49 (allowed: 1–48)"),
+        ("default_minutes: 10", "default_minutes: ten", "ice.default_minutes", "is text 'ten' (a whole number is allowed)"),
+    ],
+)
+def test_unsafe_ice_numbers_are_refused_by_check(run, data_copy, old, new, field, message):
+    line = edit(data_copy, "safety.yaml", old, new)
+    errors = check_errors(run, data_copy)
+    assert f"error: {data_copy / 'safety.yaml'}:{line}: {field}: {message}" in errors, errors
+
+
+def test_a_minimum_above_the_default_is_refused_and_caps_below_it_too(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "min_minutes: 5", "min_minutes: 11")
+    safety = data_copy / "safety.yaml"
+    assert check_errors(run, data_copy) == [
+        f"error: {safety}:{line - 1}: ice.default_minutes: is 10 (must lie within min_minutes–max_minutes, 11–20)",
+        f"error: {safety}:19: ice.regions.lateral.max_minutes: is 10 (allowed: 11–20)",
+    ]
+
+
+def test_a_default_one_above_a_lowered_maximum_is_refused(run, data_copy):
+    edit(data_copy, "safety.yaml", "  max_minutes: 20", "  max_minutes: 12")
+    line = edit(data_copy, "safety.yaml", "default_minutes: 10", "default_minutes: 13")
+    assert check_errors(run, data_copy) == [
+        f"error: {data_copy / 'safety.yaml'}:{line}: ice.default_minutes: is 13 (must lie within min_minutes–max_minutes, 5–12)"
+    ]
+
+
+@pytest.mark.parametrize("default", [5, 20])
+def test_a_default_equal_to_the_maximum_or_minimum_is_accepted(run, build, data_copy, default):
+    edit(data_copy, "safety.yaml", "default_minutes: 10", f"default_minutes: {default}")
+    assert run("check", "--data", data_copy).exit_code == 0
+    assert ice_line(build("--data", data_copy, "--region", "front")).startswith(f"Ice for {default} minutes")
+
+
+def test_missing_ice_numbers_are_each_reported(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    for key in ("default_minutes: 10", "min_minutes: 5", "  max_minutes: 20", "between_hours: 2"):
+        body = body.replace(f"\n  {key.strip()}\n", "\n")
+    safety.write_text(body)
+    errors = check_errors(run, data_copy)
+    for field in ("default_minutes", "min_minutes", "max_minutes", "between_hours"):
+        assert f"error: {safety}:3: ice.{field}: is missing (it is required)" in errors, errors
+    assert len(errors) == 4, errors  # the stand-in numbers are consistent: no knock-on errors
+
+
+def test_a_region_cap_for_an_unknown_region_is_refused(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "    lateral:\n", "    latral:\n")
+    assert (
+        f"error: {data_copy / 'safety.yaml'}:{line}: ice.regions.latral: 'latral' is not a region; did you mean 'lateral'?"
+        in (check_errors(run, data_copy))
+    )
+
+
+def test_a_region_cap_needs_a_reason(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "      max_minutes: 10\n", "      max_minutes: 10\n      colour: red\n")
+    safety = data_copy / "safety.yaml"
+    safety.write_text(re.sub(r"      reason: >-\n        A nerve[^\n]*\n", "", safety.read_text()))
+    errors = check_errors(run, data_copy)
+    assert f"error: {safety}:{line}: ice.regions.lateral.reason: is missing (it is required)" in errors, errors
+    assert any(f"{safety}:{line + 1}: ice.regions.lateral.colour: is not a known field" in e for e in errors), errors
+
+
+# ------------------------------------------------------------------ lists that must not be empty
+
+
+@pytest.mark.parametrize(
+    "file, old, new, field, message",
+    [
+        (
+            "safety.yaml",
+            "  items:\n    - is hot",
+            "  items: []\n  old:\n    - is hot",
+            "red_flags.items",
+            "has 0 items (1 to 12 allowed)",
+        ),
+        (
+            "safety.yaml",
+            "  sources: [mpft-cold, nca-cold, moeller-1997, covington-1993, dubois-2020, bleakley-2004]",
+            "  sources: []",
+            "ice.sources",
+            "has 0 items (1 to any number allowed)",
+        ),
+        (
+            "safety.yaml",
+            "  sources: [nhs-pfp-leaflet]",
+            "  sources: []",
+            "pain_rule.sources",
+            "has 0 items (1 to any number allowed)",
+        ),
+        (
+            "methods.yaml",
+            "    sources: [van-hooren-2018]",
+            "    sources: []",
+            "methods[0].sources",
+            "has 0 items (1 to any number allowed)",
+        ),
+        (
+            "safety.yaml",
+            "  note:\n    - Ice for",
+            "  note: []\n  old:\n    - Ice for",
+            "ice.note",
+            "has 0 items (1 to 8 allowed)",
+        ),
+        (
+            "regions.yaml",
+            "    exercises: [clamshell, hip-hitch, cross-body-stretch]",
+            "    exercises: []",
+            "regions[0].exercises",
+            "has 0 items (1 to 6 allowed)",
+        ),
+    ],
+)
+def test_empty_safety_lists_are_refused_by_check(run, data_copy, file, old, new, field, message):
+    line = edit(data_copy, file, old, new)
+    errors = check_errors(run, data_copy)
+    assert f"error: {data_copy / file}:{line}: {field}: {message}" in errors, errors
+
+
+def test_a_source_nobody_cites_is_refused(run, data_copy):
+    edit(data_copy, "safety.yaml", "moeller-1997, ", "")
+    assert f"error: {data_copy / 'sources.yaml'}: sources.moeller-1997: is never cited (cite it or remove it)" in check_errors(
+        run, data_copy
+    )
+
+
+def test_a_cited_source_must_exist(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "[nhs-pfp-leaflet]", "[nhs-pfp-leaflt]")
+    errors = check_errors(run, data_copy)
+    assert (
+        f"error: {data_copy / 'safety.yaml'}:{line}: pain_rule.sources: source 'nhs-pfp-leaflt' is not in sources.yaml; "
+        "did you mean 'nhs-pfp-leaflet'?"
+    ) in errors, errors
+
+
+def test_red_flags_from_the_data_folder_are_all_printed(build, data_copy):
+    edit(data_copy, "safety.yaml", "    - looks out of shape\n", "    - looks out of shape\n    - turns blue and cold\n")
+    body = text(build("--data", data_copy, "--region", "front"))
+    for flag in [*LIB.safety.red_flags, "turns blue and cold"]:
+        assert flag in body, flag
+
+
+# ------------------------------------------------------------------ the ice note on the page
+
+
+def test_ice_note_placeholders_are_checked(run, data_copy):
+    edit(data_copy, "safety.yaml", "    - Always keep", "    - Ice {hours} {minutes:>3} ok.\n    - Always keep")
+    edit(data_copy, "safety.yaml", "    - Ice eases pain", "    - Ice {minutes eases pain")
+    errors = check_errors(run, data_copy)
+    safety = data_copy / "safety.yaml"
+    allowed = "{between_hours}, {max_minutes}, {minutes}"
+    assert f"error: {safety}:8: ice.note: placeholder {{hours}} is unknown (allowed: {allowed})" in errors, errors
+    assert (
+        f"error: {safety}:8: ice.note: line 'Ice {{minutes eases pain for a while but does not speed healing.' "
+        "has a broken placeholder (expected '}' before end of string)"
+    ) in errors, errors
+    assert len(errors) == 2, errors
+
+
+def test_ice_note_lines_print_in_order_with_the_region_cap_second(build):
+    body = text(build("--region", "lateral", "--ice-minutes", "7"))
+    lines = list(LIB.safety.ice.note_lines(7))
+    assert lines[0] == "Ice for 7 minutes, never more than 20 minutes."
+    assert "Wait at least 2 hours," in lines[2]
+    cap = f"Outside of the knee: 10 minutes at most. {NERVE}"
+    expected = [lines[0], cap, *lines[1:], " ".join(LIB.safety.ice.ask_first.split())]
+    positions = [body.index(" ".join(line.split())) for line in expected]
+    assert positions == sorted(positions), expected
+
+
+def test_ice_sources_are_cited_only_with_ice(build):
+    with_ice = text(build("--region", "front", "--layout", "handout"))
+    without = text(build("--region", "front", "--layout", "handout", "--methods", "stretch,refuel"))
+    for sid in LIB.safety.ice.sources:
+        src = LIB.sources[sid]
+        assert f"{src.org}{f' {src.year}' if src.year else ''}: {src.title}" in with_ice, sid
+    for sid in ("moeller-1997", "covington-1993"):  # cited by the ice rules alone
+        assert LIB.sources[sid].title not in without
+    for sid in LIB.safety.sources:  # pain rule and red flags are always cited
+        assert LIB.sources[sid].title in without
+
+
+def test_card_backs_carry_the_ice_box_only_with_ice(build):
+    def backs(*args: str) -> str:
+        pdf = build("--layout", "cards", "--backs", *args)
+        reader = PdfReader(io.BytesIO(pdf))
+        return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages[1::2])
+
+    with_ice = backs("--region", "front", "--ice-minutes", "15")
+    assert "Ice safety" in with_ice
+    assert "Ice for 15 minutes, never more than 20 minutes." in with_ice
+    assert " ".join(LIB.safety.ice.ask_first.split()) in with_ice
+    assert LIB.safety.red_flags[0] in with_ice
+    without = backs("--region", "front", "--methods", "stretch")
+    assert "Ice safety" not in without and "Ice for" not in without
+    assert LIB.safety.red_flags[0] in without
+    lateral = backs("--region", "lateral")
+    assert f"Outside of the knee: 10 minutes at most. {NERVE}" in lateral
