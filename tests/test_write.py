@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 
@@ -136,3 +137,21 @@ def test_batch_disk_full_stops_with_whole_files_only(run, tmp_path, monkeypatch)
     assert result.stderr.strip().splitlines()[-1] == f"error: cannot write {out / 'ben-above.pdf'}: No space left on device"
     assert sorted(p.name for p in out.iterdir()) == ["ann-front.pdf"]
     assert text((out / "ann-front.pdf").read_bytes()).count("Ann") >= 1
+
+
+def test_until_the_rename_the_pdf_is_a_hidden_part_file_beside_the_output(run, tmp_path, monkeypatch):
+    """What a crash (power cut, kill -9) would leave: one hidden NAME.….part beside the output,
+    on the same file system (so the rename is atomic), recognisable and never mistaken for the PDF."""
+    real_replace = os.replace
+    seen = []
+
+    def replace(src, dst):
+        seen.append((os.path.dirname(src), sorted(os.listdir(tmp_path))))
+        real_replace(src, dst)
+
+    monkeypatch.setattr("os.replace", replace)
+    assert run("build", "--region", "front", "-o", tmp_path / "sam.pdf").exit_code == 0
+    ((folder, listing),) = seen
+    assert folder == str(tmp_path)
+    assert len(listing) == 1 and re.fullmatch(r"\.sam\.pdf\.[^./]+\.part", listing[0]), listing
+    assert leftovers(tmp_path) == ["sam.pdf"]
