@@ -43,13 +43,26 @@ NOTE = Path(__file__).resolve().parent / "MUTATION.md"
 
 # The tests that guard each module: enough to kill what can be killed, few enough to be quick.
 TESTS: dict[str, list[str]] = {
-    "resolve": ["tests/test_limits.py", "tests/test_safety_rules.py", "tests/test_cli.py", "tests/test_pdf_output.py"],
-    "model": ["tests/test_safety_rules.py", "tests/test_content.py", "tests/test_limits.py", "tests/test_cli.py"],
-    "schema": ["tests/test_schema.py", "tests/test_limits.py", "tests/test_cli.py", "tests/test_layouts.py"],
+    "resolve": [
+        "tests/test_limits.py",
+        "tests/test_safety_rules.py",
+        "tests/test_routine_rules.py",
+        "tests/test_cli.py",
+        "tests/test_pdf_output.py",
+    ],
+    "model": ["tests/test_safety_rules.py", "tests/test_schema.py", "tests/test_content.py", "tests/test_cli.py"],
+    "schema": [
+        "tests/test_schema.py",
+        "tests/test_safety_rules.py",
+        "tests/test_routine_rules.py",
+        "tests/test_limits.py",
+        "tests/test_cli.py",
+        "tests/test_layouts.py",
+    ],
     "write": ["tests/test_write.py", "tests/test_cli.py"],
-    "batch": ["tests/test_batch.py", "tests/test_batch_rules.py"],
-    "build": ["tests/test_cli.py", "tests/test_write.py", "tests/test_batch.py"],
-    "load": ["tests/test_cli.py", "tests/test_layouts.py", "tests/test_content.py"],
+    "batch": ["tests/test_batch_rules.py", "tests/test_batch.py"],
+    "build": ["tests/test_cli.py", "tests/test_write.py", "tests/test_routine_rules.py", "tests/test_batch_rules.py"],
+    "load": ["tests/test_cli.py", "tests/test_layouts.py", "tests/test_content.py", "tests/test_schema.py"],
 }
 # Not mutated this round: being rewritten into a document tree (scores would be stale in a week).
 SKIPPED = ("compose", "render", "layout", "impose", "figures")
