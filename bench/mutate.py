@@ -60,7 +60,12 @@ TESTS: dict[str, list[str]] = {
         "tests/test_layouts.py",
     ],
     "write": ["tests/test_write.py", "tests/test_cli.py"],
-    "batch": ["tests/test_batch_rules.py", "tests/test_batch.py"],
+    "batch": [
+        "tests/test_batch_rules.py",
+        "tests/test_batch.py",
+        # a real SIGINT to a subprocess: it cannot see a mutant, and it races under mutmut's tracing
+        "--deselect=tests/test_batch.py::test_ctrl_c_on_the_command_leaves_no_partial_file",
+    ],
     "build": ["tests/test_cli.py", "tests/test_write.py", "tests/test_routine_rules.py", "tests/test_batch_rules.py"],
     "load": ["tests/test_cli.py", "tests/test_layouts.py", "tests/test_content.py", "tests/test_schema.py"],
 }
@@ -94,7 +99,7 @@ def prepare(module: str, fresh: bool) -> Path:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     settings = dict(project["tool"]["mutmut"])
     settings["only_mutate"] = [f"pdfgen/{module}.py"]
-    settings["pytest_add_cli_args_test_selection"] = [t for t in TESTS[module] if (ROOT / t).exists()]
+    settings["pytest_add_cli_args_test_selection"] = [t for t in TESTS[module] if t.startswith("-") or (ROOT / t).exists()]
     pytest_opts = project["tool"]["pytest"]["ini_options"]
     lines = ["[tool.pytest.ini_options]"]
     lines += [f"{k} = {toml_value(v)}" for k, v in pytest_opts.items()]
@@ -113,7 +118,7 @@ def run(module: str, jobs: int, fresh: bool, sample: bool) -> int:
     shutil.rmtree(work / "mutants" / "tests", ignore_errors=True)
     mutmut = Path(sys.executable).parent / "mutmut"
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(jobs)]
-    print(f"== {module}: {' '.join(TESTS[module])}", flush=True)
+    print(f"== {module}: {' '.join(t for t in TESTS[module] if not t.startswith('-'))}", flush=True)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     code = 0
     with (work / "mutmut.log").open("w") as log:
