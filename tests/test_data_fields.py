@@ -1,0 +1,191 @@
+"""Every required field of a data folder, and every length limit, as `kneecard check` reports it:
+a field left out or one character too long is one located line, never a silently thinner PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+# (file, the line of the first key of the mapping holding the field, the field's path)
+FIRST = {
+    "sources.yaml": "  - id: mpft-cold",
+    "regions.yaml": "  - id: lateral",
+    "methods.yaml": "  - id: cool-down",
+    "exercises.yaml": "  - id: clamshell",
+}
+ITEM = {
+    "sources.yaml": "sources[0]",
+    "regions.yaml": "regions[0]",
+    "methods.yaml": "methods[0]",
+    "exercises.yaml": "exercises[0]",
+}
+
+
+def line_of(body: str, text: str) -> int:
+    return body[: body.index(text)].count("\n") + 1
+
+
+def drop(body: str, key_line: str) -> str:
+    """Remove a `key: value` line and the lines of its value (indented deeper, or list items under it)."""
+    lines = body.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(key_line))
+    indent = len(key_line) - len(key_line.lstrip())
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and (len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    return "\n".join(lines[:start] + lines[end:])
+
+
+def errors_of(run, folder: Path) -> list[str]:
+    result = run("check", "--data", folder)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    "file, field",
+    [
+        ("sources.yaml", "id"),
+        ("sources.yaml", "title"),
+        ("sources.yaml", "org"),
+        ("regions.yaml", "id"),
+        ("regions.yaml", "name"),
+        ("regions.yaml", "short"),
+        ("regions.yaml", "plain"),
+        ("regions.yaml", "exercises"),
+        ("methods.yaml", "id"),
+        ("methods.yaml", "name"),
+        ("methods.yaml", "summary"),
+        ("methods.yaml", "steps"),
+        ("methods.yaml", "dosage"),
+        ("methods.yaml", "sources"),
+        ("exercises.yaml", "name"),
+        ("exercises.yaml", "region"),
+        ("exercises.yaml", "goal"),
+        ("exercises.yaml", "steps"),
+        ("exercises.yaml", "sources"),
+    ],
+)
+def test_a_required_field_of_an_item_left_out_is_reported(run, data_copy, file, field):
+    path = data_copy / file
+    body = path.read_text()
+    first = FIRST[file]
+    key = first if field == "id" else "    " + field + ":"
+    start = body.index(first)
+    head, tail = body[:start], body[start:]
+    # id is the first key: rename it, so the mapping keeps its line
+    tail = tail.replace("  - id:", "  - old_id:", 1) if field == "id" else drop(tail, key)
+    path.write_text(head + tail)
+    line = line_of(body, first)
+    errors = errors_of(run, data_copy)
+    assert f"error: {path}:{line}: {ITEM[file]}.{field}: is missing (it is required)" in errors, errors
+
+
+@pytest.mark.parametrize(
+    "section_key, field, path",
+    [
+        ("  method: ice", "note", "ice.note"),
+        ("  method: ice", "ask_first", "ice.ask_first"),
+        ("  method: ice", "sources", "ice.sources"),
+        ("  text: >-\n    Mild", "text", "pain_rule.text"),
+        ("  text: >-\n    Mild", "sources", "pain_rule.sources"),
+        ("  intro: Stop and get help", "intro", "red_flags.intro"),
+        ("  intro: Stop and get help", "items", "red_flags.items"),
+        ("  intro: Stop and get help", "see_clinician", "red_flags.see_clinician"),
+        ("  intro: Stop and get help", "sources", "red_flags.sources"),
+        ("  text: >-\n    This is general", "text", "disclaimer.text"),
+        ("  intro:\n    - >-\n      Every", "intro", "about.intro"),
+    ],
+)
+def test_a_required_safety_field_left_out_is_reported(run, data_copy, section_key, field, path):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    start = body.index(section_key)
+    line = line_of(body, section_key)
+    section_end = body.find("\n\n", start)
+    section = body[start:section_end]
+    # the section's first key keeps its line (renamed), so the section's line stays where it was
+    first_key = section.startswith(f"  {field}:")
+    section = section.replace(f"  {field}:", "  old_field:", 1) if first_key else drop(section, f"  {field}:")
+    safety.write_text(body[:start] + section + body[section_end:])
+    errors = errors_of(run, data_copy)
+    assert f"error: {safety}:{line}: {path}: is missing (it is required)" in errors, errors
+
+
+@pytest.mark.parametrize("section", ["ice", "pain_rule", "red_flags", "disclaimer", "about"])
+def test_a_safety_section_left_out_is_reported(run, data_copy, section):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    body = (
+        body.replace(f"\n{section}:", "\nold_section:", 1)
+        if section != "ice"
+        else body.replace("ice:\n  method", "ice_rules:\n  method", 1)
+    )
+    safety.write_text(body)
+    errors = errors_of(run, data_copy)
+    top_line = 2  # the first key of safety.yaml, after its comment
+    assert f"error: {safety}:{top_line}: {section}: is missing (it is required)" in errors, errors
+
+
+# (file, the field's line as it is, the field path, the limit)
+LONG = [
+    ("methods.yaml", "    name: Ease down after your run", "methods[0].name", 40),
+    ("methods.yaml", "    summary: Slowing down bit by bit", "methods[0].summary", 140),
+    ("methods.yaml", "      how_often: after every run\n    cautions: []", "methods[0].dosage.how_often", 60),
+    ("exercises.yaml", "    goal: Strengthens the muscles", "exercises[0].goal", 140),
+    ("exercises.yaml", "    equipment: a mat\n    steps:\n      - Lie on your side", "exercises[0].equipment", 60),
+    ("regions.yaml", "    name: Outside of the knee", "regions[0].name", 40),
+    ("regions.yaml", "    short: the outside of your knee", "regions[0].short", 40),
+    ("regions.yaml", "    plain: >-\n      Pain on the outer side", "regions[0].plain", 300),
+    ("safety.yaml", "      reason: >-\n        A nerve", "ice.regions.lateral.reason", 200),
+    ("safety.yaml", "  ask_first: >-", "ice.ask_first", 300),
+    ("safety.yaml", "  text: >-\n    Mild", "pain_rule.text", 300),
+    ("safety.yaml", "  intro: Stop and get help", "red_flags.intro", 80),
+    ("safety.yaml", "  see_clinician: Book a GP", "red_flags.see_clinician", 200),
+    ("safety.yaml", "  text: >-\n    This is general", "disclaimer.text", 300),
+]
+
+
+@pytest.mark.parametrize("file, key_line, field, limit", LONG)
+def test_one_character_over_a_length_limit_is_reported(run, data_copy, file, key_line, field, limit):
+    """`key_line` is the field's line (with what follows it where that alone is not unique)."""
+    path = data_copy / file
+    body = path.read_text()
+    start = body.index(key_line)
+    first = key_line.split("\n")[0]
+    key = first.split(":")[0]
+    value = ("Long " * 100)[: limit - 1].rstrip().ljust(limit, "x")
+    path.write_text(body[:start] + f"{key}: {value}x\n" + drop(body[start:], first).lstrip("\n"))
+    errors = errors_of(run, data_copy)
+    line = line_of(body, key_line)
+    assert f"error: {path}:{line}: {field}: is {limit + 1} characters long (at most {limit} allowed)" in errors, errors
+
+
+@pytest.mark.parametrize(
+    "old, field, limit",
+    [
+        ("    - is hot, red and swollen, or you have a fever", "red_flags.items[0]", 90),
+        ("    - Always keep a thin, damp cloth between ice and skin.", "ice.note[1]", 160),
+    ],
+)
+def test_one_character_over_a_list_item_limit_is_reported(run, data_copy, old, field, limit):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    line = line_of(body, old)
+    safety.write_text(body.replace(old, "    - " + "y" * (limit + 1), 1))
+    errors = errors_of(run, data_copy)
+    assert f"error: {safety}:{line}: {field}: is {limit + 1} characters long (at most {limit} allowed)" in errors, errors
+
+
+def test_about_paragraphs_are_limited_too(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    line = line_of(body, "    - >-\n      Every running stride")
+    safety.write_text(
+        re.sub(r"    - >-\n      Every running stride(.|\n)*?(?=    - >-)", "    - " + "z" * 401 + "\n", body, count=1)
+    )
+    errors = errors_of(run, data_copy)
+    assert f"error: {safety}:{line}: about.intro[0]: is 401 characters long (at most 400 allowed)" in errors, errors
