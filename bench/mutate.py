@@ -50,10 +50,17 @@ TESTS: dict[str, list[str]] = {
         "tests/test_cli.py",
         "tests/test_pdf_output.py",
     ],
-    "model": ["tests/test_safety_rules.py", "tests/test_schema.py", "tests/test_content.py", "tests/test_cli.py"],
+    "model": [
+        "tests/test_safety_rules.py",
+        "tests/test_data_fields.py",
+        "tests/test_schema.py",
+        "tests/test_content.py",
+        "tests/test_cli.py",
+    ],
     "schema": [
         "tests/test_schema.py",
         "tests/test_safety_rules.py",
+        "tests/test_data_fields.py",
         "tests/test_routine_rules.py",
         "tests/test_limits.py",
         "tests/test_cli.py",
