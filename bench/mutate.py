@@ -81,6 +81,21 @@ SKIPPED = ("compose", "render", "layout", "impose", "figures")
 
 KILLED = {"killed", "timeout"}
 
+# Appended to the scratch copy's tests/conftest.py: fastest tests first (by the durations mutmut
+# measured), so that under -x a mutant is usually killed by a test that takes milliseconds.
+ORDER_HOOK = """
+
+def pytest_collection_modifyitems(items):  # added by bench/mutate.py
+    import json
+
+    try:
+        with open("mutmut-stats.json") as fh:
+            durations = json.load(fh)["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+"""
+
 
 def toml_value(value: object) -> str:
     if isinstance(value, bool):
@@ -103,6 +118,8 @@ def prepare(module: str, fresh: bool) -> Path:
     for folder in ("pdfgen", "data", "layouts", "tests"):
         shutil.rmtree(work / folder, ignore_errors=True)
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    with (work / "tests" / "conftest.py").open("a") as fh:  # the scratch copy only
+        fh.write(ORDER_HOOK)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     settings = dict(project["tool"]["mutmut"])
     settings["only_mutate"] = [f"pdfgen/{module}.py"]
