@@ -148,9 +148,10 @@ def test_line_breaks_in_one_line_options_are_refused(run, tmp_path, option, newl
     assert line == f"error: {option}: has a line break (one line of text is allowed)"
 
 
-def test_line_breaks_in_notes_are_kept(build):
-    body = text(build("--region", "front", "--layout", "handout", "--notes", "First line\r\nSecond line"))
-    assert "First line" in body and "Second line" in body
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_line_breaks_in_notes_are_kept(build, newline):
+    body = text(build("--region", "front", "--layout", "handout", "--notes", f"First line{newline}Second line"))
+    assert "First line Second line" in body
 
 
 @pytest.mark.parametrize(
