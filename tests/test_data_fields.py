@@ -189,3 +189,122 @@ def test_about_paragraphs_are_limited_too(run, data_copy):
     )
     errors = errors_of(run, data_copy)
     assert f"error: {safety}:{line}: about.intro[0]: is 401 characters long (at most 400 allowed)" in errors, errors
+
+
+# ------------------------------------------------------------------ ids and cross-references
+
+
+def edit(folder: Path, name: str, old: str, new: str) -> int:
+    path = folder / name
+    body = path.read_text()
+    assert body.count(old) == 1, old
+    path.write_text(body.replace(old, new))
+    return line_of(body, old)
+
+
+@pytest.mark.parametrize(
+    "file, old, new, field, message",
+    [
+        (
+            "methods.yaml",
+            "  - id: stretch\n",
+            "  - id: cool-down\n",
+            "methods[1].id",
+            "'cool-down' is used twice (ids must be unique)",
+        ),
+        (
+            "exercises.yaml",
+            "  - id: hip-hitch\n",
+            "  - id: clamshell\n",
+            "exercises[1].id",
+            "'clamshell' is used twice (ids must be unique)",
+        ),
+        (
+            "sources.yaml",
+            "  - id: nca-cold\n",
+            "  - id: mpft-cold\n",
+            "sources[1].id",
+            "'mpft-cold' is used twice (ids must be unique)",
+        ),
+        (
+            "methods.yaml",
+            "  - id: cool-down\n",
+            "  - id: Cool_Down\n",
+            "methods[0].id",
+            "'Cool_Down' is not a plain id (lower-case letters, digits and dashes are allowed)",
+        ),
+        (
+            "methods.yaml",
+            "    icon: walk\n",
+            "    icon: wlk\n",
+            "methods[0].icon",
+            "'wlk' is not an icon; did you mean 'walk'? (allowed: ",
+        ),
+        (
+            "methods.yaml",
+            "    sources: [van-hooren-2018]\n",
+            "    sources: [van-hooren-2018]\n    url: www.example.org\n",
+            "methods[0].url",
+            "'www.example.org' is not a web address (http:// or https://, no spaces)",
+        ),
+        (
+            "sources.yaml",
+            "    url: https://mpft.nhs.uk/services/msk/self-help/general-advice/safe-use-cold-treatment\n",
+            "    url: mpft.nhs.uk\n",
+            "sources[0].url",
+            "'mpft.nhs.uk' is not a web address (http:// or https://, no spaces)",
+        ),
+        (
+            "methods.yaml",
+            "    sources: [van-hooren-2018]\n",
+            "    sources: [van-hooren-2019]\n",
+            "methods[0].sources",
+            "source 'van-hooren-2019' is not in sources.yaml; did you mean 'van-hooren-2018'?",
+        ),
+        (
+            "exercises.yaml",
+            "    region: lateral\n    goal: Strengthens",
+            "    region: lateal\n    goal: Strengthens",
+            "exercises[0].region",
+            "'lateal' is not a region; did you mean 'lateral'? (allowed: above, front, lateral)",
+        ),
+    ],
+)
+def test_ids_and_references_are_checked(run, data_copy, file, old, new, field, message):
+    line = edit(data_copy, file, old, new)
+    if field.endswith(".url") and file == "methods.yaml":
+        line += 1
+    errors = errors_of(run, data_copy)
+    assert any(e.startswith(f"error: {data_copy / file}:{line}: {field}: {message}") for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "[clamshell, hip-hitch, cross-body-stretch]",
+            "[clamshel, hip-hitch, cross-body-stretch]",
+            "exercise 'clamshel' is not in exercises.yaml; did you mean 'clamshell'?",
+        ),
+        (
+            "[clamshell, hip-hitch, cross-body-stretch]",
+            "[clamshell, hip-hitch, wall-sit]",
+            "exercise 'wall-sit' belongs to region 'front'",
+        ),
+    ],
+)
+def test_a_region_lists_only_its_own_exercises(run, data_copy, old, new, message):
+    edit(data_copy, "regions.yaml", old, new)
+    assert f"error: {data_copy / 'regions.yaml'}: regions.lateral.exercises: {message}" in errors_of(run, data_copy)
+
+
+def test_content_the_font_cannot_print_is_refused(run, data_copy):
+    edit(data_copy, "methods.yaml", "name: Ease down after your run", "name: Ease down \u2603")
+    edit(data_copy, "safety.yaml", "    - locks and won't unlock", "    - locks \u2602")
+    edit(data_copy, "regions.yaml", "    short: the outside of your knee", "    short: the outside \u2601")
+    errors = errors_of(run, data_copy)
+    assert errors == [
+        f"error: {data_copy / 'methods.yaml'}: methods.cool-down: has characters the font cannot print: '\u2603' (U+2603)",
+        f"error: {data_copy / 'regions.yaml'}: regions.lateral: has characters the font cannot print: '\u2601' (U+2601)",
+        f"error: {data_copy / 'safety.yaml'}: safety: has characters the font cannot print: '\u2602' (U+2602)",
+    ]
