@@ -199,6 +199,7 @@ def test_a_missing_logo_is_named_with_where_it_was_looked_for(run, tmp_path):
     "args, line",
     [
         (["--region", "front,knee"], f"error: --region: 'knee' is not a region (allowed: {REGIONS})"),
+        (["--region", "alll"], f"error: --region: 'alll' is not a region; did you mean 'all'? (allowed: {REGIONS})"),
         (
             ["--region", "front", "--methods", "ice,ice-bath"],
             "error: --methods: 'ice-bath' is not a method (allowed: cool-down, stretch, ice, refuel, massage)",
