@@ -108,6 +108,7 @@ def test_a_club_in_a_routine_file_with_its_logo_beside_the_file(build, tmp_path)
         ("region: [front, lateal]\n", 1, "region", f"'lateal' is not a region; did you mean 'lateral'? (allowed: {REGIONS})"),
         ("region: 5\n", 1, "region", "is not a list of ids (a list like [a, b] or 'a,b' is allowed)"),
         ("region: front\nmethods: [1, 2]\n", 2, "methods", "is not a list of ids (a list like [a, b] or 'a,b' is allowed)"),
+        ("region: front\nexercises: {a: 1}\n", 2, "exercises", "is not a list of ids (a list like [a, b] or 'a,b' is allowed)"),
         (
             "region: front\nmethods: [ice, icing]\n",
             2,
@@ -200,6 +201,15 @@ def test_a_missing_logo_is_named_with_where_it_was_looked_for(run, tmp_path):
     [
         (["--region", "front,knee"], f"error: --region: 'knee' is not a region (allowed: {REGIONS})"),
         (["--region", "alll"], f"error: --region: 'alll' is not a region; did you mean 'all'? (allowed: {REGIONS})"),
+        (
+            ["--region", "front,above", "--exercises", "wall-sit,clamshell"],
+            "error: --exercises: 'clamshell' is for region 'lateral', not front, above (choose that region's exercises)",
+        ),
+        (
+            ["--region", "lateral,front", "--exercises", "wall-sit", "--ice-minutes", "15"],
+            "error: --ice-minutes: 15 is more than 10 minutes for the outside of your knee. "
+            "A nerve lies close to the skin here; longer icing can damage it. (5–10 allowed there)",
+        ),
         (
             ["--region", "front", "--methods", "ice,ice-bath"],
             "error: --methods: 'ice-bath' is not a method (allowed: cool-down, stretch, ice, refuel, massage)",
