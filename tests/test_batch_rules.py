@@ -177,3 +177,50 @@ def test_the_last_shard_takes_the_last_rows(run, tmp_path):
     roster = write(tmp_path / "r.csv", "name,region\nA,front\nB,front\nC,front\nD,front\nE,front\n")
     assert run("batch", roster, "--shard", " 2 / 2 ", "-o", tmp_path / "two", "--jobs", "1").exit_code == 0
     assert files(tmp_path / "two") == ["b-front.pdf", "d-front.pdf"]
+
+
+def test_rows_use_layouts_from_the_layouts_folder_and_a_bad_one_is_named(run, tmp_path):
+    lays = tmp_path / "lays"
+    lays.mkdir()
+    write(lays / "mine.yaml", "extends: one-page\ndescription: mine\npage:\n  paper: letter\n")
+    write(lays / "bad.yaml", "extends: one-page\ndescription: bad\npage:\n  gap: 99\n")
+    spec = write(
+        tmp_path / "s.yaml", "items:\n  - {name: A, region: front, layout: mine}\n  - {name: B, region: front, layout: bad}\n"
+    )
+    result = run("batch", spec, "--layouts", lays, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 2
+    assert errors(result) == [f"error: {spec}:3: items[1].row: {lays / 'bad.yaml'}:4: page.gap: is '99' mm (0–40 mm allowed)"]
+    assert files(tmp_path / "out") == ["a-front.pdf"]
+    from pypdf import PdfReader
+
+    assert round(float(PdfReader(tmp_path / "out" / "a-front.pdf").pages[0].mediabox.width)) == 612  # mine: letter
+
+
+def test_an_unexpected_failure_in_one_row_is_reported_and_the_others_built(run, tmp_path, monkeypatch):
+    import pdfgen.build
+    from pdfgen.errors import KneecardError
+
+    real = pdfgen.build.build_one
+
+    def build_one(options, doc, *args):
+        if doc.get("name") == "Boom":
+            raise RuntimeError("the renderer fell over")
+        if doc.get("name") == "Quiet":
+            raise KneecardError("the fonts are gone")
+        return real(options, doc, *args)
+
+    monkeypatch.setattr(pdfgen.build, "build_one", build_one)
+    roster = write(tmp_path / "r.csv", "name,region\nAnn,front\nBoom,front\nQuiet,above\nBo,above\n")
+    result = run("batch", roster, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 2
+    assert errors(result) == [
+        f"error: {roster}:3: row: RuntimeError: the renderer fell over",
+        f"error: {roster}:4: row: the fonts are gone",
+    ]
+    assert files(tmp_path / "out") == ["ann-front.pdf", "bo-above.pdf"]
+
+
+def test_a_missing_roster_is_named(run, tmp_path):
+    result = run("batch", tmp_path / "nope.csv", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert errors(result) == [f"error: {tmp_path / 'nope.csv'}: roster: does not exist (give an existing file)"]
