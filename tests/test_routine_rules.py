@@ -234,3 +234,14 @@ def test_every_problem_in_a_routine_file_is_reported_at_once(run, tmp_path):
         [f"{path}:4", "ice_minutes"],
         [f"{path}:5", "backs"],
     ]
+
+
+@pytest.mark.parametrize("name", ["logo.jpeg", "LOGO.JPG", "logo.PNG"])
+def test_logos_by_any_usual_name(build, tmp_path, name):
+    import pdfplumber
+    from PIL import Image
+
+    Image.new("RGB", (120, 60), "#204080").save(tmp_path / name, format="PNG" if name.lower().endswith("png") else "JPEG")
+    pdf = build("--region", "front", "--layout", "handout", "--club", "Harriers", "--logo", tmp_path / name)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert doc.pages[0].images

@@ -155,3 +155,12 @@ def test_until_the_rename_the_pdf_is_a_hidden_part_file_beside_the_output(run, t
     assert folder == str(tmp_path)
     assert len(listing) == 1 and re.fullmatch(r"\.sam\.pdf\.[^./]+\.part", listing[0]), listing
     assert leftovers(tmp_path) == ["sam.pdf"]
+
+
+def test_the_current_folder_as_output_is_refused_as_a_folder(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for args in ([], ["--layout", "handout", "--club", "Harriers"]):
+        result = run("build", "--region", "front", *args, "-o", ".")
+        assert result.exit_code == 1, result.stderr
+        assert result.stderr == "error: cannot write .: it is a folder (give a file name ending in .pdf)\n"
+    assert list(tmp_path.iterdir()) == []
