@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
 STEPS = "      - Slow to an easy jog or brisk walk until your breathing settles.\n"  # cool-down's last step
 DOSE = "    dosage: {sets: 3, reps: [10, 15], per_side: true, how_often: 2–3 times a week}"  # clamshell's
 
@@ -249,3 +250,41 @@ def test_a_required_layout_number_names_its_range_and_why(run, tmp_path, value, 
     result = run("build", "--region", "front", "--layout", path, "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}:4: page.margins.left: {message}\n"
+
+
+def test_a_mistake_inherited_through_extends_is_reported_in_its_own_file(run, tmp_path):
+    lays = tmp_path / "lays"
+    lays.mkdir()
+    (lays / "parent.yaml").write_text("extends: one-page\ndescription: parent\n\nstyles:\n  body: {size: huge}\n")
+    (lays / "child.yaml").write_text("extends: parent\ndescription: child\npage:\n  gap: 99\n")
+    result = run("build", "--layouts", lays, "--layout", "child", "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {lays / 'child.yaml'}:4: page.gap: is '99' mm (0–40 mm allowed)",
+        f"error: {lays / 'parent.yaml'}:5: styles.body.size: is 'huge' (4–96 allowed)",
+    ]
+
+
+def test_every_wrong_layout_number_is_reported_at_once(run, tmp_path):
+    path = layout_file(tmp_path, "page:\n  margins: {left: wide, top: 3}\n  gap: 99\n")
+    result = run("build", "--region", "front", "--layout", path, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    why = "(6–80 mm allowed: home printers cannot print within 6 mm of the edge)"
+    assert result.stderr.splitlines() == [
+        f"error: {path}:4: page.margins.top: is '3' mm {why}",
+        f"error: {path}:4: page.margins.left: is 'wide' {why}",
+        f"error: {path}:5: page.gap: is '99' mm (0–40 mm allowed)",
+    ]
+
+
+def test_an_empty_data_file_and_dates_are_named_for_what_they_are(run, data_copy, tmp_path):
+    (data_copy / "safety.yaml").write_text("")
+    errors = check(run, data_copy)
+    assert f"error: {data_copy / 'safety.yaml'}: (top): is nothing (a mapping of fields is allowed)" in errors, errors
+    other = shutil.copytree(ROOT_DATA, tmp_path / "other")
+    title = edit(other, "sources.yaml", "    title: Safe use of cold treatment", "    title: 2020-01-01")
+    year = edit(other, "sources.yaml", "    year: 1997", "    year: 1997-05-01")
+    assert check(run, other) == [
+        f"error: {other / 'sources.yaml'}:{title}: sources[0].title: is date (text is allowed)",
+        f"error: {other / 'sources.yaml'}:{year}: sources[2].year: is date '1997-05-01' (a whole number is allowed)",
+    ]
