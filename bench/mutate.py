@@ -141,7 +141,8 @@ def run(module: str, jobs: int, fresh: bool, sample: bool, only: list[str]) -> i
     """Mutants not yet tried are run; those that survived an earlier run are tried again (tests
     may have been added since), with the test-to-function map collected afresh."""
     work = prepare(module, fresh)
-    left = [name for name, status in results(module).items() if status not in KILLED]
+    equivalent = equivalents()
+    left = [name for name, status in results(module).items() if status not in KILLED and name not in equivalent]
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # new tests must be mapped too
     shutil.rmtree(work / "mutants" / "tests", ignore_errors=True)
     mutmut = Path(sys.executable).parent / "mutmut"
