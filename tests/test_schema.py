@@ -288,3 +288,10 @@ def test_an_empty_data_file_and_dates_are_named_for_what_they_are(run, data_copy
         f"error: {other / 'sources.yaml'}:{title}: sources[0].title: is date (text is allowed)",
         f"error: {other / 'sources.yaml'}:{year}: sources[2].year: is date '1997-05-01' (a whole number is allowed)",
     ]
+
+
+def test_a_number_without_a_unit_is_shown_without_one(run, tmp_path):
+    path = layout_file(tmp_path, "fit:\n  max_scale: 3\n")
+    result = run("build", "--region", "front", "--layout", path, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path}:4: fit.max_scale: is '3' (1–2 allowed)\n"
