@@ -104,6 +104,8 @@ def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp
         ("      max_minutes: 10", "      max_minutes: 21", "ice.regions.lateral.max_minutes", "is 21 (allowed: 5–20)"),
         ("      max_minutes: 10", "      max_minutes: 4", "ice.regions.lateral.max_minutes", "is 4 (allowed: 5–20)"),
         ("between_hours: 2", "between_hours: 0", "ice.between_hours", "is 0 (allowed: 1–48)"),
+        ("default_minutes: 10", "default_minutes: 0", "ice.default_minutes", "is 0 (allowed: 1–60)"),
+        ("default_minutes: 10", "default_minutes: 61", "ice.default_minutes", "is 61 (allowed: 1–60)"),
         ("between_hours: 2", "between_hours: 49", "ice.between_hours", "is 49 (allowed: 1–48)"),
         ("default_minutes: 10", "default_minutes: ten", "ice.default_minutes", "is text 'ten' (a whole number is allowed)"),
     ],
@@ -302,3 +304,17 @@ def test_card_backs_carry_the_ice_box_only_with_ice(build):
     assert LIB.safety.red_flags[0] in without
     lateral = backs("--region", "lateral")
     assert f"Outside of the knee: 10 minutes at most. {NERVE}" in lateral
+
+
+def test_a_missing_minimum_stands_in_as_5_minutes(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    line = edit(data_copy, "safety.yaml", "  default_minutes: 10\n  min_minutes: 5\n", "  default_minutes: 5\n")
+    assert check_errors(run, data_copy) == [f"error: {safety}:{line - 1}: ice.min_minutes: is missing (it is required)"]
+
+
+def test_an_ice_method_that_is_not_a_method_is_named_with_the_choices(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "  method: ice ", "  method: icee ")
+    assert (
+        f"error: {data_copy / 'safety.yaml'}:{line}: ice.method: 'icee' is not a method in methods.yaml; did you mean 'ice'? "
+        "(name the method the ice rules and note cover: cool-down, stretch, ice, refuel, massage)" in check_errors(run, data_copy)
+    )
