@@ -6,6 +6,7 @@
     python bench/mutate.py --table resolve model           # only print the table of the last run
     python bench/mutate.py --sample resolve               # 1 mutant in 10 (numbers ending in 0): a quick estimate
     python bench/mutate.py model --mutants '*x__safety__*'  # only the mutants of one function (mutmut's glob)
+    python bench/mutate.py --retry resolve                 # only the survivors of the last run, against today's tests
     python bench/mutate.py --list                          # the modules and the tests each one runs
 
 Each module is mutated in its own scratch copy of the project (`.mutation/MODULE/`, ignored by
@@ -138,7 +139,7 @@ def prepare(module: str, fresh: bool) -> Path:
     return work
 
 
-def run(module: str, jobs: int, fresh: bool, sample: bool, only: list[str]) -> int:
+def run(module: str, jobs: int, fresh: bool, sample: bool, only: list[str], retry: bool = False) -> int:
     """Mutants not yet tried are run; those that survived an earlier run are tried again (tests
     may have been added since), with the test-to-function map collected afresh."""
     work = prepare(module, fresh)
@@ -154,7 +155,7 @@ def run(module: str, jobs: int, fresh: bool, sample: bool, only: list[str]) -> i
     with (work / "mutmut.log").open("w") as log:
         first = [f"pdfgen.{module}.*__mutmut_*0"] if sample else []
         for names in (first + [f"pdfgen.{module}.{glob}" for glob in only], left):
-            if names is left and not left:
+            if (names is left and not left) or (retry and names is not left):
                 continue
             done = subprocess.run([*command, *names], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
             if done.returncode != 0:
@@ -226,6 +227,7 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="forget earlier results for these modules")
     parser.add_argument("--sample", action="store_true", help="run only mutants numbered 10, 20, 30 … (1 in 10)")
     parser.add_argument("--mutants", action="append", default=[], metavar="GLOB", help="only these (e.g. '*x__safety__*')")
+    parser.add_argument("--retry", action="store_true", help="only try again the mutants that survived last time")
     parser.add_argument("--table", action="store_true", help="print the table of the last runs without running")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
     parser.add_argument("--list", action="store_true", help="list the modules and their tests")
@@ -240,7 +242,7 @@ def main() -> int:
         parser.error(f"give modules from: {', '.join(TESTS)}" + (f" (not {', '.join(unknown)})" if unknown else ""))
     if not args.table:
         for module in args.modules:
-            run(module, args.jobs, args.fresh, args.sample, args.mutants)
+            run(module, args.jobs, args.fresh, args.sample, args.mutants, args.retry)
     return 0 if table(args.modules, args.show) else 1
 
 
