@@ -105,6 +105,12 @@ def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp
         ("      max_minutes: 10", "      max_minutes: 4", "ice.regions.lateral.max_minutes", "is 4 (allowed: 5–20)"),
         ("between_hours: 2", "between_hours: 0", "ice.between_hours", "is 0 (allowed: 1–48)"),
         ("default_minutes: 10", "default_minutes: 0", "ice.default_minutes", "is 0 (allowed: 1–60)"),
+        (
+            "default_minutes: 10",
+            "default_minutes: 1",
+            "ice.default_minutes",
+            "is 1 (must lie within min_minutes–max_minutes, 5–20)",
+        ),
         ("default_minutes: 10", "default_minutes: 61", "ice.default_minutes", "is 61 (allowed: 1–60)"),
         ("between_hours: 2", "between_hours: 49", "ice.between_hours", "is 49 (allowed: 1–48)"),
         ("default_minutes: 10", "default_minutes: ten", "ice.default_minutes", "is text 'ten' (a whole number is allowed)"),
@@ -318,3 +324,45 @@ def test_an_ice_method_that_is_not_a_method_is_named_with_the_choices(run, data_
         f"error: {data_copy / 'safety.yaml'}:{line}: ice.method: 'icee' is not a method in methods.yaml; did you mean 'ice'? "
         "(name the method the ice rules and note cover: cool-down, stretch, ice, refuel, massage)" in check_errors(run, data_copy)
     )
+
+
+def test_a_missing_default_is_not_blamed_on_a_lower_maximum(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    edit(data_copy, "safety.yaml", "  max_minutes: 20", "  max_minutes: 10")
+    line = edit(data_copy, "safety.yaml", "  default_minutes: 10\n", "")
+    assert check_errors(run, data_copy) == [f"error: {safety}:{line - 1}: ice.default_minutes: is missing (it is required)"]
+
+
+def test_a_region_cap_must_give_its_minutes(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    line = edit(data_copy, "safety.yaml", "    lateral:\n      max_minutes: 10\n", "    lateral:\n")
+    assert check_errors(run, data_copy) == [
+        f"error: {safety}:{line + 1}: ice.regions.lateral.max_minutes: is missing (it is required)"
+    ]
+
+
+def test_every_region_entry_is_checked_even_after_a_bad_one(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    line = edit(
+        data_copy, "safety.yaml", "    lateral:\n      max_minutes: 10\n", "    front: 12\n    lateral:\n      max_minutes: 99\n"
+    )
+    assert check_errors(run, data_copy) == [
+        f"error: {safety}:{line}: ice.regions.front: is a number (a mapping of fields is allowed)",
+        f"error: {safety}:{line + 2}: ice.regions.lateral.max_minutes: is 99 (allowed: 5–20)",
+    ]
+
+
+def test_every_safety_text_of_a_data_folder_is_printed(build, data_copy):
+    edit(data_copy, "safety.yaml", "between_hours: 2", "between_hours: 3")
+    body = text(build("--data", data_copy, "--region", "front", "--layout", "handout"))
+    safety = LIB.safety
+    assert "Wait at least 3 hours, and until your skin feels normal, before icing again." in body
+    for line in (
+        safety.ice.ask_first,
+        safety.pain_rule,
+        safety.red_flags_intro,
+        safety.see_clinician,
+        safety.disclaimer,
+        *safety.about,
+    ):
+        assert " ".join(line.split()) in body, line
