@@ -366,3 +366,22 @@ def test_every_safety_text_of_a_data_folder_is_printed(build, data_copy):
         *safety.about,
     ):
         assert " ".join(line.split()) in body, line
+
+
+def test_about_takes_one_to_five_paragraphs(run, data_copy, tmp_path):
+    import shutil
+
+    body = (data_copy / "safety.yaml").read_text()
+    start = body.index("about:\n  intro:\n")
+    line = body[:start].count("\n") + 2
+    for count, ok in ((1, True), (5, True), (6, False), (0, False)):
+        folder = shutil.copytree(data_copy, tmp_path / f"about{count}")
+        paragraphs = "".join(f"    - Paragraph {i} about knees.\n" for i in range(count))
+        intro = f"about:\n  intro:\n{paragraphs}" if count else "about:\n  intro: []\n"
+        (folder / "safety.yaml").write_text(body[:start] + intro)
+        result = run("check", "--data", folder)
+        if ok:
+            assert result.exit_code == 0, result.stderr
+        else:
+            expected = f"error: {folder / 'safety.yaml'}:{line}: about.intro: has {count} items (1 to 5 allowed)\n"
+            assert result.stderr == expected
