@@ -3,6 +3,7 @@ line breaks or unsafe ice minutes, `{club}` and the other template fields, whole
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,54 @@ def test_a_missing_roster_is_named(run, tmp_path):
     result = run("batch", tmp_path / "nope.csv", "-o", tmp_path / "out")
     assert result.exit_code == 2
     assert errors(result) == [f"error: {tmp_path / 'nope.csv'}: roster: does not exist (give an existing file)"]
+
+
+def test_a_roster_that_is_not_utf8_is_reported_not_a_traceback(run, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_bytes(b"na\xffme,region\nA,front\n")
+    result = run("batch", roster, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert errors(result) == [
+        f"error: {roster}:1: header: cannot be read ('utf-8' codec can't decode byte 0xff in position 2: invalid start byte)"
+    ]
+    # far into a long roster: the rows before it are reported, then the file's problem (at about where it was met)
+    roster.write_bytes(b"name,region\n" + b"x,knee\n" * 2000 + b"\xff,front\n")
+    result = run("batch", roster, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 2
+    last = errors(result)[-1]
+    assert re.fullmatch(
+        rf"error: {re.escape(str(roster))}:\d+: roster: cannot be read \('utf-8' codec can't decode byte 0xff .*\)", last
+    )
+    assert files(tmp_path / "out") == []
+
+
+def test_a_yml_spec_with_its_layout_from_the_layouts_folder(run, tmp_path):
+    lays = tmp_path / "lays"
+    lays.mkdir()
+    write(lays / "mine.yaml", "extends: one-page\ndescription: mine\npage:\n  paper: letter\n")
+    spec = write(
+        tmp_path / "s.yml",
+        "layout: mine\noutput: '{name}.draft.pdf'\nitems:\n  - {name: Ann, region: front}\n  - {name: AUX, region: front}\n",
+    )
+    result = run("batch", spec, "--layouts", lays, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert files(tmp_path / "out") == ["_aux.draft.pdf", "ann.draft.pdf"]  # AUX.anything is a device name on Windows
+    from pypdf import PdfReader
+
+    assert round(float(PdfReader(tmp_path / "out" / "ann.draft.pdf").pages[0].mediabox.width)) == 612
+
+
+def test_a_spec_level_mistake_is_reported_at_its_own_line(run, tmp_path):
+    spec = write(tmp_path / "s.yaml", "items:\n  - {name: A, region: front}\npaper: a3\n")
+    result = run("batch", spec, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 2
+    assert errors(result) == [f"error: {spec}:3: items[0].paper: 'a3' is not a paper size (allowed: a4, letter)"]
+
+
+def test_a_combined_pdf_is_titled(run, tmp_path):
+    from pypdf import PdfReader
+
+    roster = write(tmp_path / "r.csv", "name,region\nAnn,front\n")
+    assert run("batch", roster, "--combine", tmp_path / "all.pdf", "--jobs", "1").exit_code == 0
+    meta = PdfReader(tmp_path / "all.pdf").metadata
+    assert meta["/Title"] == "kneecard batch" and meta["/Producer"] == "kneecard (pypdf)"
