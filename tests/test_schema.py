@@ -295,3 +295,13 @@ def test_a_number_without_a_unit_is_shown_without_one(run, tmp_path):
     result = run("build", "--region", "front", "--layout", path, "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}:4: fit.max_scale: is '3' (1–2 allowed)\n"
+
+
+def test_a_mistake_in_a_mapping_both_files_fill_is_reported_in_the_file_that_has_it(run, tmp_path):
+    lays = tmp_path / "lays"
+    lays.mkdir()
+    (lays / "parent.yaml").write_text("extends: one-page\ndescription: parent\npage:\n  gap: 99\n")
+    (lays / "child.yaml").write_text("extends: parent\ndescription: child\npage:\n  max_pages: 2\n")
+    result = run("build", "--layouts", lays, "--layout", "child", "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {lays / 'parent.yaml'}:4: page.gap: is '99' mm (0–40 mm allowed)\n"
