@@ -84,6 +84,9 @@ def test_a_non_list_of_items_is_one_clean_error(run, data_copy):
     (data_copy / "methods.yaml").write_text("methods:\n  - just a name\n")
     errors = check(run, data_copy)
     assert f"error: {data_copy / 'methods.yaml'}:2: methods[0]: is text (a mapping of fields is allowed)" in errors, errors
+    (data_copy / "methods.yaml").write_text("methods:\n  - just a name\n  - 12\n")
+    errors = check(run, data_copy)
+    assert f"error: {data_copy / 'methods.yaml'}:3: methods[1]: is a number (a mapping of fields is allowed)" in errors, errors
     (data_copy / "methods.yaml").write_text("- a list, not a mapping\n")
     errors = check(run, data_copy)
     assert f"error: {data_copy / 'methods.yaml'}:1: (top): is a list (a mapping of fields is allowed)" in errors, errors
