@@ -309,3 +309,17 @@ def test_content_the_font_cannot_print_is_refused(run, data_copy):
         f"error: {data_copy / 'regions.yaml'}: regions.lateral: has characters the font cannot print: '\u2601' (U+2601)",
         f"error: {data_copy / 'safety.yaml'}: safety: has characters the font cannot print: '\u2602' (U+2602)",
     ]
+
+
+def test_a_caution_one_character_too_long_is_reported(run, data_copy):
+    line = edit(
+        data_copy,
+        "methods.yaml",
+        "      - Ease off if the pull turns sharp or you feel it inside the knee joint.\n",
+        "      - " + "c" * 161 + "\n",
+    )
+    errors = errors_of(run, data_copy)
+    assert (
+        f"error: {data_copy / 'methods.yaml'}:{line}: methods[1].cautions[0]: is 161 characters long (at most 160 allowed)"
+        in errors
+    ), errors
