@@ -323,3 +323,13 @@ def test_a_caution_one_character_too_long_is_reported(run, data_copy):
         f"error: {data_copy / 'methods.yaml'}:{line}: methods[1].cautions[0]: is 161 characters long (at most 160 allowed)"
         in errors
     ), errors
+
+
+def test_every_method_is_checked_for_reading_as_ice_even_after_a_broken_one(run, data_copy):
+    methods = data_copy / "methods.yaml"
+    edit(data_copy, "methods.yaml", "  - id: cool-down\n", "  - old_id: cool-down\n")
+    line = edit(data_copy, "methods.yaml", "    name: Massage around the knee\n", "    name: Iced towel wrap\n")
+    errors = errors_of(run, data_copy)
+    assert any(
+        e.startswith(f"error: {methods}:{line}: methods[4].name: 'Iced towel wrap' reads as an ice method") for e in errors
+    ), errors
