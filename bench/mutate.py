@@ -168,7 +168,8 @@ def equivalents() -> dict[str, str]:
     """Mutants listed as equivalent in MUTATION.md: name -> reason."""
     out = {}
     if NOTE.exists():
-        for m in re.finditer(r"^- `(pdfgen\.[\w.]+__mutmut_\d+)`[:\s-]*(.*)$", NOTE.read_text(), re.M):
+        section = NOTE.read_text().partition("\n## Equivalent mutants")[2]  # not the survivors listed above it
+        for m in re.finditer(r"^- `(pdfgen\.[\w.ǁ]+__mutmut_\d+)`[:\s-]*(.*)$", section, re.M):
             out[m.group(1)] = m.group(2).strip()
     return out
 
