@@ -66,8 +66,10 @@ def test_a_lower_minimum_and_a_higher_cap_from_the_data_folder_are_used(run, bui
     assert result.stderr == (
         f"error: --ice-minutes: 13 is more than 12 minutes for the outside of your knee. {NERVE} (8–12 allowed there)\n"
     )
-    result = run("build", "--data", data_copy, "--region", "front", "--ice-minutes", "x", "-o", tmp_path / "x.pdf")
-    assert "a whole number of minutes, 8–20, is allowed" in result.stderr or result.exit_code == 2
+    routine = data_copy.parent / "r.yaml"
+    routine.write_text("region: front\nice_minutes: x\n")
+    result = run("build", routine, "--data", data_copy, "-o", tmp_path / "x.pdf")
+    assert result.stderr == f"error: {routine}:2: ice_minutes: is 'x' (a whole number of minutes, 8–20, is allowed)\n"
 
 
 def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp_path):
