@@ -16,12 +16,13 @@ import re
 import signal
 import string
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pdfgen.cache import Cache
 from pdfgen.errors import InputError, KneecardError, OutputError, Problem, Problems
 from pdfgen.load import merge_docs, read_text, read_yaml
 from pdfgen.resolve import ROUTINE_FIELDS
@@ -88,20 +89,66 @@ def _loc(file: str, line: int, values: dict[str, Any]) -> LocDict:
     return out
 
 
-def _open_csv(path: Path) -> io.TextIOWrapper:
-    try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
-    except OSError:
-        read_text(path, "roster")  # raises the located input error
-        raise
+class _Lines:
+    """A roster's lines, decoded one at a time: a byte that is not UTF-8 is reported on its own
+    line (a text stream decodes 8 KB ahead, so its error names a later line), and `line` is
+    the physical line last read, whatever the csv reader's record count says."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.line = 0
+        try:
+            self.fh = open(path, "rb")  # noqa: SIM115 - closed by __exit__
+        except OSError:
+            read_text(path, "roster")  # raises the located input error
+            raise
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.fh:
+            self.line += 1
+            if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+                message = f"is not UTF-8 text (byte 0x{raw[exc.start]:02X} at column {column}; save the file as UTF-8 CSV)"
+                raise InputError(Problem(str(self.path), self.line, "roster", message)) from None
+
+
+def _open_csv(path: Path) -> _Lines:
+    return _Lines(path)
+
+
+def _csv_problem(path: Path, line: int, start: int, exc: csv.Error) -> Problem:
+    """csv's own errors, said plainly and at the line where they start."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return Problem(
+            str(path),
+            start,
+            "roster",
+            f"has a cell longer than {csv.field_size_limit():,} characters (a cell is a name, a list, a note)",
+        )
+    if "unexpected end of data" in text or "EOF" in text:
+        return Problem(
+            str(path), start, "roster", 'has a quote (") opened on this line that is never closed (close it, or remove it)'
+        )
+    return Problem(str(path), line, "roster", f"cannot be read ({text})")
 
 
 def _csv_header(path: Path) -> list[str]:
     with _open_csv(path) as fh:
         try:
-            header = next(csv.reader(fh), None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise InputError(Problem(str(path), 1, "header", f"cannot be read ({exc})")) from None
+            header = next(csv.reader(fh, strict=True), None)
+        except csv.Error as exc:
+            raise InputError(_csv_problem(path, fh.line, 1, exc)) from None
     if not header or not any(h.strip() for h in header):
         raise InputError(Problem(str(path), 1, "header", "is missing (a first row of field names is required)"))
     names = [h.strip() for h in header]
@@ -144,22 +191,21 @@ def _read_csv(path: Path) -> Spec:
 
     def rows() -> Iterator[Row]:
         with _open_csv(path) as fh:
-            reader = csv.reader(fh)
+            reader = csv.reader(fh, strict=True)  # strict: an unclosed quote is an error, not the rest of the file
             number = 0
-            try:
-                next(reader)
-                while True:
-                    start = reader.line_num + 1
-                    try:
-                        cells = next(reader)
-                    except StopIteration:
-                        return
-                    if not any(c.strip() for c in cells):
-                        continue  # blank lines are not rows
-                    number += 1
-                    yield _csv_row(file, start, number, header, cells)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise InputError(Problem(file, reader.line_num + 1, "roster", f"cannot be read ({exc})")) from None
+            next(reader)
+            while True:
+                start = fh.line + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise InputError(_csv_problem(path, fh.line, start, exc)) from None
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines are not rows
+                number += 1
+                yield _csv_row(file, start, number, header, cells)
 
     def count() -> int:
         return sum(1 for _ in rows())
@@ -245,31 +291,25 @@ def check_template(template: str) -> None:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise ValueError(f"'{template}' is not a file-name template ({exc}; use {{name}}, {{region}} …)") from None
+    allowed = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
     for _, name, spec, conv in parts:
         if name is None:
             continue
-        if name not in TEMPLATE_FIELDS or spec or conv:
-            raise ValueError(
-                f"'{{{name}}}' is not a template field (allowed: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})"
-            )
-
-
-def _slug(value: Any) -> str:
-    from pdfgen.build import slug
-
-    if isinstance(value, list):
-        return "-".join(_slug(v) for v in value)
-    if isinstance(value, dict):
-        return _slug(value.get("name"))
-    return slug(str(value)) if value is not None else ""
+        if name not in TEMPLATE_FIELDS:
+            raise ValueError(f"'{{{name}}}' is not a template field (allowed: {allowed})")
+        if spec or conv:  # blame the part that is wrong, not the field name, which is fine
+            extra = (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"'{extra}' in '{{{name}{extra}}}' is not allowed (plain fields only: {allowed})")
 
 
 def _region_text(value: Any) -> str:
+    from pdfgen.build import slug
+
     if isinstance(value, str):
         value = [v for v in re.split(r"[,;]", value) if v.strip()]
     if isinstance(value, list) and "all" in [str(v).strip() for v in value]:
         return "all"
-    return _slug(value)
+    return slug(value)
 
 
 def safe_name(template: str, row: Row) -> str:
@@ -279,13 +319,15 @@ def safe_name(template: str, row: Row) -> str:
     separator, `..`, a device name (CON, NUL, COM1 …) or a name longer than the file system allows.
     Uniqueness is `Namer`'s job.
     """
+    from pdfgen.build import slug
+
     doc = row.doc if isinstance(row.doc, dict) else {}
     values = {
-        "name": _slug(doc.get("name")) or f"row-{row.number}",
+        "name": slug(doc.get("name")) or f"row-{row.number}",
         "region": _region_text(doc.get("region")),
-        "club": _slug(doc.get("club")),
-        "layout": _slug(Path(str(doc["layout"])).stem if doc.get("layout") else ""),
-        "paper": _slug(doc.get("paper")),
+        "club": slug(doc.get("club")),
+        "layout": slug(Path(str(doc["layout"])).stem if doc.get("layout") else ""),
+        "paper": slug(doc.get("paper")),
         "row": str(row.number),
     }
     text = template.format(**values)
@@ -318,12 +360,52 @@ class Namer:
         return candidate
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """'I/N' (1 ≤ I ≤ N) -> (I, N); rows I, I+N, I+2N … belong to shard I."""
+SCHEDULERS = (  # (index variable, first index, count variable): where a cluster says which shard this is
+    ("JOB_COMPLETION_INDEX", 0, "KNEECARD_SHARDS"),  # Kubernetes Indexed Job; the count from auto/N or KNEECARD_SHARDS
+    ("SLURM_ARRAY_TASK_ID", None, "SLURM_ARRAY_TASK_COUNT"),  # Slurm job array; first index SLURM_ARRAY_TASK_MIN
+    ("PARALLEL_SEQ", 1, "KNEECARD_SHARDS"),  # GNU parallel's job number; the count from auto/N
+)
+
+
+def parse_shard(text: str, environ: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """'I/N' (1 ≤ I ≤ N) -> (I, N); rows I, I+N, I+2N … belong to shard I.
+
+    'auto' or 'auto/N' reads I (and N where the scheduler gives it) from the environment the
+    CLI passes in: a Kubernetes Indexed Job, a Slurm job array or GNU parallel."""
+    auto = re.fullmatch(r"\s*auto\s*(?:/\s*(\d+)\s*)?", text or "")
+    if auto:
+        return _auto_shard(int(auto.group(1)) if auto.group(1) else None, environ or {})
     m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
     if not m or not (1 <= int(m.group(1)) <= int(m.group(2))):
         raise InputError(Problem(None, None, "--shard", f"'{text}' is not a shard (I/N with 1 ≤ I ≤ N allowed, e.g. 2/4)"))
     return int(m.group(1)), int(m.group(2))
+
+
+def _auto_shard(count: int | None, environ: Mapping[str, str]) -> tuple[int, int]:
+    def bad(message: str) -> InputError:
+        return InputError(Problem(None, None, "--shard", message))
+
+    for var, first, count_var in SCHEDULERS:
+        if var not in environ:
+            continue
+        if first is None:  # Slurm: array ids may start anywhere (--array=5-8)
+            first = _env_int(environ, "SLURM_ARRAY_TASK_MIN", bad) if "SLURM_ARRAY_TASK_MIN" in environ else 0
+        index = _env_int(environ, var, bad) - first + 1
+        total = count if count is not None else (_env_int(environ, count_var, bad) if count_var in environ else None)
+        if total is None:
+            raise bad(f"auto found {var} but not how many shards there are (give --shard auto/N, or set {count_var})")
+        if not 1 <= index <= total:
+            raise bad(f"auto found {var}={environ[var]}, which is not one of {total} shards (shards start at {first})")
+        return index, total
+    names = ", ".join(var for var, _, _ in SCHEDULERS)
+    raise bad(f"auto found no scheduler in the environment (set one of {names}, or give I/N such as 2/4)")
+
+
+def _env_int(environ: Mapping[str, str], var: str, bad: Callable[[str], InputError]) -> int:
+    value = environ[var].strip()
+    if not re.fullmatch(r"\d{1,9}", value):
+        raise bad(f"{var} is '{value[:40]}' (a whole number is allowed)")
+    return int(value)
 
 
 # ------------------------------------------------------------------ building
@@ -349,6 +431,7 @@ class Summary:
 
     built: int = 0
     failed: int = 0
+    combined: Path | None = None  # where --combine's pack went: the name given, or NAME-partial.pdf beside it
 
 
 def _locate(row: Row, problems: list[Problem]) -> list[Problem]:
@@ -365,6 +448,13 @@ def _locate(row: Row, problems: list[Problem]) -> list[Problem]:
     return out
 
 
+class Worker:
+    """What a batch process keeps between rows: one cache, made in the parent before workers
+    fork (so they start warm) and owned by each process after."""
+
+    cache: Cache = Cache(enabled=False)
+
+
 def _build_row(row: Row, data_dir: Path | None, layouts_dir: Path | None) -> tuple[bytes | None, list[Problem]]:
     """Runs in a worker: one row to PDF bytes, or its problems; never raises for a bad row."""
     from pdfgen.build import build_one
@@ -372,7 +462,7 @@ def _build_row(row: Row, data_dir: Path | None, layouts_dir: Path | None) -> tup
     if row.problems:
         return None, _locate(row, row.problems)
     try:
-        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir)
+        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir, Worker.cache)
     except InputError as err:
         return None, _locate(row, err.problems)
     except KneecardError as err:
@@ -390,10 +480,13 @@ def _worker_init() -> None:
 def _warm(spec: Spec, data_dir: Path | None, layouts_dir: Path | None) -> None:
     """Load content, layout and fonts once in the parent: bad data fails the whole run up front,
     and forked workers start with everything already loaded."""
-    from pdfgen import build, fonts, render  # noqa: F401 - imported to be inherited by forked workers
+    from pdfgen import build, compose, fonts, render  # noqa: F401 - imported to be inherited by forked workers
 
-    build.library(data_dir)
-    build.layout(build.layout_name({}, {"layout": spec.layout} if spec.layout else None, str(spec.path)), layouts_dir)
+    Worker.cache = Cache.from_env()
+    build.library(data_dir, Worker.cache)
+    build.layout(
+        build.layout_name({}, {"layout": spec.layout} if spec.layout else None, str(spec.path)), layouts_dir, Worker.cache
+    )
     fonts.register()
     fonts.missing_glyphs("")
 
@@ -458,6 +551,8 @@ def run_batch(
             if (row.number - index) % count == 0:
                 yield row, name
 
+    if jobs > 1:  # never more workers than rows: each one costs a process start and ~50 MB
+        jobs = min(jobs, max(1, -(-max(spec.count() - index + 1, 0) // count)))
     if jobs <= 1:
         for row, name in mine():
             finish(row, name, *_build_row(row, data_dir, layouts_dir))
@@ -479,9 +574,13 @@ def run_batch(
             pool.shutdown(wait=True, cancel_futures=True)
 
     if merged is not None and summary.built:
-        from pdfgen.write import write_atomic
+        from pdfgen.write import is_stream, write_atomic
 
-        write_atomic(combine, merged.result())
+        summary.combined = combine
+        if summary.failed and combine.exists() and not is_stream(combine):
+            # a pack without some rows must not replace a complete one: it goes beside it
+            summary.combined = combine.with_name(f"{combine.stem}-partial{combine.suffix or '.pdf'}")
+        write_atomic(summary.combined, merged.result())
     return summary
 
 

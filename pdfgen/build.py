@@ -1,34 +1,48 @@
-"""The pipeline in one call: load -> resolve -> compose/render, with per-process caches.
+"""The pipeline in one call: load -> resolve -> compose -> the layout kind's render (PDF) or the HTML page.
 
-Batch workers call `build_one` many times; the library, layouts, fonts and templates are
-loaded once per process and reused.
+Batch workers and the web server call `build_one` many times with one `Cache`: the content
+and layouts are loaded once per process while their files are unchanged, and reused.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pdfgen import fonts
+from pdfgen import fonts, kinds
+from pdfgen.cache import Cache, files_key
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.layout import Layout
 from pdfgen.layout import load as load_layout
-from pdfgen.load import layout_dirs, list_layout_files, load_library
+from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_library
 from pdfgen.model import Library
 from pdfgen.resolve import Routine, resolve
+from pdfgen.schema import did_you_mean
+
+if TYPE_CHECKING:
+    from pdfgen.document import Document
 
 DEFAULT_LAYOUT = "one-page"
+FORMATS = ("pdf", "html")
+SUFFIX_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+PAGE_SIZES = {"a4": (595.2755905511812, 841.8897637795277), "letter": (612.0, 792.0)}  # points, as ReportLab's A4 and LETTER
 
 
-@cache
-def library(data_dir: Path | None) -> Library:
-    """The content, validated, and every string in it printable in the embedded font."""
-    lib = load_library(data_dir)
-    glyph_problems(lib).raise_if_any()
-    return lib
+def library(data_dir: Path | None, cache: Cache | None = None) -> Library:
+    """The content, validated, and every string in it printable in the embedded font; kept
+    in the cache while its files are unchanged."""
+
+    def make() -> Library:
+        lib = load_library(data_dir)
+        glyph_problems(lib).raise_if_any()
+        return lib
+
+    if cache is None:
+        return make()
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    return cache.get("library", (str(data_dir), files_key(folder.glob("*.yaml"))), make)
 
 
 def glyph_problems(lib: Library) -> Problems:
@@ -45,9 +59,18 @@ def glyph_problems(lib: Library) -> Problems:
     return problems
 
 
-@cache
-def layout(name: str, layouts_dir: Path | None) -> Layout:
-    return load_layout(name, layouts_dir)
+def layout(name: str, layouts_dir: Path | None, cache: Cache | None = None) -> Layout:
+    """A layout by name or path, checked with its kind's geometry; kept while its files are unchanged."""
+
+    def make() -> Layout:
+        return kinds.prepare(load_layout(name, layouts_dir))
+
+    if cache is None:
+        return make()
+    files = [p for folder in layout_dirs(layouts_dir) for p in folder.glob("*.y*ml")]
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        files.append(Path(name))
+    return cache.get("layout", (name, str(layouts_dir), files_key(files)), make)
 
 
 def layout_name(options: dict[str, Any], doc: Any, file: str | None) -> str:
@@ -68,34 +91,110 @@ def build_one(
     file: str | None = None,
     data_dir: Path | None = None,
     layouts_dir: Path | None = None,
+    cache: Cache | None = None,
+    fmt: str = "pdf",
 ) -> tuple[bytes, Routine, Layout]:
-    """One routine's PDF bytes, with the routine and layout it was built from."""
-    from pdfgen.render import render
-
-    lib = library(data_dir)
-    lay = layout(layout_name(options, doc, file), layouts_dir)
+    """One routine's PDF bytes (or, with fmt "html", its HTML page as UTF-8), with the routine and layout it was built from."""
+    cache = cache if cache is not None else Cache.from_env()
+    lib = library(data_dir, cache)
+    lay = layout(layout_name(options, doc, file), layouts_dir, cache)
     routine = resolve(lib, doc, file, options, default_region=lay.region_default)
-    return render(routine, lib, lay), routine, lay
+    if fmt == "html":
+        return render_html(routine, lib, lay).encode("utf-8"), routine, lay
+    return render(routine, lib, lay, cache), routine, lay
 
 
-def slug(text: str) -> str:
-    """A file-name-safe ASCII slug: 'Zoë Ødegård' -> 'zoe-odegard'."""
-    text = unicodedata.normalize("NFKD", text.replace("Ø", "O").replace("ø", "o").replace("Ł", "L").replace("ł", "l"))
-    text = text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+def document(routine: Routine, lib: Library, lay: Layout) -> Document:
+    """The routine's document tree: the one compose call every output format starts from."""
+    from pdfgen.compose import compose
+
+    return compose(routine, lib, lay)
 
 
-def default_output_name(routine: Routine) -> str:
+def render(routine: Routine, lib: Library, lay: Layout, cache: Cache | None = None) -> bytes:
+    """Compose the routine's document tree and lay it out with the layout's kind."""
+    cache = cache if cache is not None else Cache.from_env()
+    doc = document(routine, lib, lay)
+    paper = PAGE_SIZES[routine.paper or lay.paper]
+    return kinds.get(lay.kind).render(doc, lay, paper, cache, fit_key(routine, lay))
+
+
+def render_html(routine: Routine, lib: Library, lay: Layout) -> str:
+    """The same document tree as one self-contained HTML page (no fit search: a web page has no page limit)."""
+    from pdfgen import html
+
+    return html.render(document(routine, lib, lay), lay, routine.paper or lay.paper)
+
+
+def output_format(given: str | None, output: str | None) -> str:
+    """--format if given, else -o's suffix (.html or .htm: html), else pdf. An unknown format, or
+    one that -o's suffix contradicts, is an input error before anything is built."""
+    implied = SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output and output != "-" else None
+    if given is None:
+        return implied or "pdf"
+    if given not in FORMATS:
+        hint = did_you_mean(given, FORMATS)
+        raise InputError(Problem(None, None, "--format", f"'{given}' is not a format{hint} (allowed: {', '.join(FORMATS)})"))
+    if implied is not None and implied != given:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "--format",
+                f"'{given}' contradicts -o '{output}', a .{implied} name (name the file .{given}, or leave out --format)",
+            )
+        )
+    return given
+
+
+def fit_key(routine: Routine, lay: Layout) -> tuple:
+    """Everything that decides how much room a routine takes, but the name: batch rows that
+    differ only in the name measure once, then each is verified."""
+    club = routine.club
+    return (
+        lay.fingerprint,
+        routine.paper or lay.paper,
+        routine.regions,
+        tuple(m.id for m in routine.methods),
+        tuple(x.id for x in routine.exercises),
+        routine.ice_minutes,
+        routine.notes,
+        routine.url,
+        (club.name, club.url, str(club.logo)) if club else None,
+        routine.tracker,
+        routine.backs,
+    )
+
+
+def slug(value: Any) -> str:
+    """A file-name-safe ASCII slug of any script: 'Zoë Ødegård' -> 'zoe-odegard', 'Юлия' -> 'yuliya'.
+
+    The one slug for every file name kneecard makes (build's default name, batch templates); a list
+    is slugged item by item, a club by its name. anyascii transliterates, so no name falls back to
+    an empty slug (and so to a name another routine would share) just because it is not Latin.
+    """
+    from anyascii import anyascii
+
+    if isinstance(value, list):
+        return "-".join(filter(None, (slug(v) for v in value)))
+    if isinstance(value, dict):
+        return slug(value.get("name"))
+    if value is None:
+        return ""
+    text = anyascii(unicodedata.normalize("NFC", str(value)))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+def default_output_name(routine: Routine, fmt: str = "pdf") -> str:
     who = slug(routine.name or (routine.club.name if routine.club else "")) or "routine"
     where = "all" if len(routine.regions) > 1 else (routine.regions[0] if routine.regions else "general")
-    return f"{who}-{where}.pdf"
+    return f"{who}-{where}.{fmt}"
 
 
 def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
     """Validate content and every layout by building each layout for each region."""
-    from pdfgen.render import render
-
-    lib = library(data_dir)
+    cache = Cache.from_env()
+    lib = library(data_dir, cache)
     problems = Problems()
     if layouts_dir is not None and not Path(layouts_dir).is_dir():
         problems.add(str(layouts_dir), None, "--layouts", "is not a folder (give the folder holding your layout .yaml files)")
@@ -103,10 +202,10 @@ def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
     built = 0
     for path in paths:
         try:
-            lay = load_layout(str(path), layouts_dir, compile_all=True)
+            lay = kinds.prepare(load_layout(str(path), layouts_dir, compile_all=True))
             regions = ["all"] if lay.region_default == "all" else list(lib.regions)
             for region in regions:
-                render(resolve(lib, options={"region": region}, default_region=lay.region_default), lib, lay)
+                render(resolve(lib, options={"region": region}, default_region=lay.region_default), lib, lay, cache)
                 built += 1
         except InputError as err:
             for p in err.problems:

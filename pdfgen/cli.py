@@ -7,6 +7,7 @@ Heavy modules (ReportLab, Jinja2) are imported inside the commands that need the
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -22,12 +23,19 @@ from pdfgen.errors import InputError, KneecardError
 REGION_CHOICES = "lateral|front|above|all"
 
 
+def _error(text: object) -> None:
+    """Print one `error:` line: a control character in a value the user gave (a newline in a
+    colour, a carriage return in a name) is shown escaped, so one problem is always one line."""
+    line = re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]", lambda m: repr(m.group())[1:-1], str(text))
+    click.echo(f"error: {line}", err=True)
+
+
 def _fail(err: KneecardError) -> None:
     if isinstance(err, InputError):
         for problem in err.problems:
-            click.echo(f"error: {problem}", err=True)
+            _error(problem)
     else:
-        click.echo(f"error: {err}", err=True)
+        _error(err)
     sys.exit(err.exit_code)
 
 
@@ -38,6 +46,7 @@ def handled(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = click.get_current_context().find_root().params.get("debug", False)
         try:
+            _check_source_date_epoch()  # here, not in the group: --help works whatever the environment
             return func(*args, **kwargs)
         except KneecardError as err:
             if debug:
@@ -49,7 +58,7 @@ def handled(func: Callable) -> Callable:
         except Exception as exc:  # anything unexpected: a plain message, exit 1
             if debug:
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            _error(f"{type(exc).__name__}: {exc} (run with --debug for details)")
             sys.exit(1)
 
     return wrapper
@@ -69,7 +78,54 @@ layouts_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Click's own usage errors (a bad option value, an unknown option or command) in the same
+    one-line form as every other input error: `error: …`, exit 2. --help is unchanged."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+            sys.exit(2)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split()).rstrip(".")
+            param = getattr(exc, "param", None)
+            if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and param is not None:
+                field = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+                message = f"{field}: {' '.join(exc.message.split()).rstrip('.')}"
+            where = exc.ctx.command_path if exc.ctx else "kneecard"
+            click.echo(f"error: {message} (see: {where} --help)", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        if isinstance(result, int) and not isinstance(result, bool):  # click.exceptions.Exit's code
+            sys.exit(result)
+        sys.exit(0)
+
+
+def _check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH fixes the PDFs' dates; ReportLab would fail on a malformed one deep inside."""
+    import os
+    import re
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and (not re.fullmatch(r"\d{1,12}", value) or int(value) > 253_402_300_799):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InputError(
+            _problem(
+                "SOURCE_DATE_EPOCH",
+                f"'{shown}' is not a time (whole seconds since 1970-01-01 UTC, 0 to 253402300799, are allowed)",
+            )
+        )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kneecard")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def main(debug: bool) -> None:
@@ -139,6 +195,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @main.command()
 @click.argument("routine_file", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=str, help="Output PDF path, or - for standard output. [default: NAME-REGION.pdf]")
+@click.option("--format", "fmt", metavar="pdf|html", help="pdf, or html (one self-contained web page). [default: from -o]")
 @click.option("--layout", help="one-page, handout, cards, large-print, or a layout .yaml file.")
 @click.option("--region", metavar=REGION_CHOICES, help="Where the knee hurts: lateral (outside), front, above, or all.")
 @click.option("--methods", metavar="ID,ID", help="Recovery methods to include (default: all). See: kneecard list methods")
@@ -146,40 +203,55 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--paper", metavar="a4|letter", help="Paper size (default: the layout's, a4).")
 @click.option("--name", help="Who the routine is for; printed at the top.")
 @click.option("--club", "club_name", help="Club name, for club handouts.")
-@click.option("--logo", type=click.Path(path_type=Path), help="Club logo, PNG or JPG.")
+@click.option("--logo", help="Club logo, PNG or JPG.")  # text, not a Path: 'https://…' must reach the check intact
 @click.option("--url", help="Web address printed with a QR code: the club's with --club, else the routine's own.")
 @click.option("--ice-minutes", type=int, help="Minutes of ice per application (5–20; at most 10 on the outside of the knee).")
 @click.option("--notes", help="Free notes printed on the routine, e.g. from your physio.")
 @click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
 @click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
+@click.option("--country", metavar="gb|us", help="Where to go for help: the services the red flags name (default: gb).")
 @data_option
 @layouts_option
 @handled
 def build(
     routine_file: Path | None,
     output: str | None,
+    fmt: str | None,
     layout: str | None,
     data_dir: Path | None,
     layouts_dir: Path | None,
     **opts: Any,
 ) -> None:
-    """Build one routine PDF from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
-    from pdfgen.build import build_one, default_output_name
+    """Build one routine PDF (or HTML page) from a ROUTINE_FILE (YAML) and/or options. Options override the file."""
+    from pdfgen.build import build_one, default_output_name, output_format
 
+    fmt = output_format(fmt, output)
     doc, file = _read_routine(routine_file)
     options = _routine_options(layout=layout, **opts)
-    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir)
+    pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir, fmt=fmt)
     if output == "-":
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
         return
-    target = Path(output) if output else Path(default_output_name(routine))
-    inputs = [routine_file, routine.club.logo if routine.club else None]
-    _refuse_overwriting("-o", target, inputs)
-    from pdfgen.write import write_atomic
+    from pdfgen.write import write_atomic, write_new
 
-    write_atomic(target, pdf)
+    if output:  # a name the user gave: replacing it is what was asked (never an input, though)
+        target = Path(output)
+        _refuse_overwriting("-o", target, [routine_file, routine.club.logo if routine.club else None])
+        if fmt == "pdf":  # an .html output was chosen (or checked) by output_format
+            _refuse_suffix("-o", target, ".pdf")
+        write_atomic(target, pdf)
+    else:  # a name we chose: an existing file keeps its name, ours gets -2, -3 …
+        target = write_new(Path(default_output_name(routine, fmt)), pdf)
     click.echo(f"wrote {target} ({lay.name}, {(routine.paper or lay.paper).upper()}, {len(pdf) // 1024} KB)", err=True)
+
+
+def _refuse_suffix(option: str, target: Path, suffix: str) -> None:
+    """`-o notes.txt` would quietly hold a PDF; a device or FIFO (no suffix) is fine."""
+    from pdfgen.write import is_stream
+
+    if target.suffix and target.suffix.lower() != suffix and not is_stream(target):
+        raise InputError(_problem(option, f"'{target}' ends in '{target.suffix}' but the output is a PDF ({suffix} is allowed)"))
 
 
 def _refuse_overwriting(option: str, target: Path, inputs: list[Path | None]) -> None:
@@ -204,7 +276,7 @@ def _read_routine(path: Path | None) -> tuple[Any, str | None]:
 
 
 def _routine_options(
-    club_name: str | None = None, logo: Path | None = None, url: str | None = None, **opts: Any
+    club_name: str | None = None, logo: str | None = None, url: str | None = None, **opts: Any
 ) -> dict[str, Any]:
     options = {k: v for k, v in opts.items() if v is not None}
     if club_name or logo:
@@ -245,7 +317,12 @@ def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
 )
 @click.option("--combine", type=click.Path(path_type=Path), help="Write one merged PDF instead of one a row.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes. [default: CPU count]")
-@click.option("--shard", metavar="I/N", help="Build only rows I, I+N, I+2N … (1 ≤ I ≤ N), to split a roster across machines.")
+@click.option(
+    "--shard",
+    metavar="I/N|auto[/N]",
+    help="Build only rows I, I+N, I+2N … (1 ≤ I ≤ N), to split a roster across machines; "
+    "auto reads I (and N) from a Kubernetes Indexed Job, a Slurm array or GNU parallel.",
+)
 @data_option
 @layouts_option
 @handled
@@ -274,7 +351,8 @@ def batch(
         raise InputError(_problem("--combine", "and -o both given (one merged file, or one file a row in -o: choose one)"))
     if combine is not None:
         _refuse_overwriting("--combine", combine, [spec])
-    shard_at = parse_shard(shard) if shard else (1, 1)
+        _refuse_suffix("--combine", combine, ".pdf")
+    shard_at = parse_shard(shard, os.environ) if shard else (1, 1)
     parsed = read_spec(spec)
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -293,7 +371,7 @@ def batch(
         for problem in result.problems:
             if bar is not None:
                 click.echo("", err=True)
-            click.echo(f"error: {problem}", err=True)
+            _error(problem)
 
     def summary() -> None:
         if bar is not None:
@@ -306,7 +384,9 @@ def batch(
         summary()
         raise
     summary()
-    if combine is not None and result.built:
+    if result.combined is not None and result.combined != combine:
+        click.echo(f"wrote {result.combined}, without the {result.failed} failed rows; {combine} is kept as it was", err=True)
+    elif result.combined is not None:
         click.echo(f"wrote {combine}", err=True)
     if result.failed:
         sys.exit(2)
@@ -328,10 +408,10 @@ def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, d
     """Draw one exercise's illustration on its own, to tune a pose in data/exercises.yaml."""
     from reportlab.lib import colors
 
-    from pdfgen import figures
+    from pdfgen.figures import export as figures
     from pdfgen.load import load_library
     from pdfgen.schema import did_you_mean
-    from pdfgen.write import write_atomic
+    from pdfgen.write import is_stream, write_atomic
 
     lib = load_library(data_dir)
     item = lib.exercises.get(exercise_id)
@@ -347,7 +427,7 @@ def figure(exercise_id: str, output: Path | None, size_mm: float, accent: str, d
     except ValueError:
         raise InputError(_problem("--accent", f"'{accent}' is not a colour (a name or #rrggbb is allowed)")) from None
     target = output or Path(f"{exercise_id}.pdf")
-    kind = target.suffix.lower()
+    kind = target.suffix.lower() or (".pdf" if is_stream(target) else "")  # -o /dev/stdout, a FIFO: PDF
     if kind not in (".pdf", ".png"):
         raise InputError(_problem("-o", f"'{target}' ends in '{kind or '(nothing)'}' (.pdf or .png is allowed)"))
     width = size_mm * 72 / 25.4

@@ -6,10 +6,14 @@ subset fonts and any European text a user types prints, on any machine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pdfgen.load import FONTS_DIR
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"  # shipped inside the package (see pyproject package-data)
 
 FAMILY = "KneecardSans"
 FACES = {
@@ -27,9 +31,12 @@ def register() -> dict[str, str]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from pdfgen import rl_private
+
     for file, name in FACES.values():
         font = TTFont(name, str(FONTS_DIR / file))
-        font.face.makeSubset = _reused(font.face.makeSubset)  # type: ignore[method-assign]
+        rl_private.reuse_subsets(font)
+        rl_private.tag_subsets_by_content(font)
         pdfmetrics.registerFont(font)
     addMapping(FAMILY, 0, 0, FACES["regular"][1])
     addMapping(FAMILY, 1, 0, FACES["bold"][1])
@@ -38,12 +45,13 @@ def register() -> dict[str, str]:
     return {face: name for face, (_, name) in FACES.items()}
 
 
-def _reused(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
-    """Every PDF embeds its own font subsets, built glyph by glyph in pure Python; a batch's
-    PDFs mostly use the same characters, so the same subset is built once per process (~1 ms a
-    PDF). Bounded: a roster of unusual names cannot pile subsets up."""
-    cached = lru_cache(maxsize=32)(lambda codes: make_subset(list(codes)))
-    return lambda subset: cached(tuple(subset))
+def drawing(width: float, height: float, **attrs: Any) -> Drawing:
+    """An empty Drawing that names the embedded body font. Every Drawing we render starts here:
+    ReportLab's renderer sets a font on entry (STATE_DEFAULTS: Helvetica), which the PDF would
+    then reference without embedding it, even in a drawing with no text (a figure, a QR code)."""
+    from reportlab.graphics.shapes import Drawing
+
+    return Drawing(width, height, initialFontName=register()["regular"], **attrs)
 
 
 @cache

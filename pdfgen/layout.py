@@ -7,19 +7,19 @@ error (not a blank) and user text can never inject ReportLab markup.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pdfgen.cache import memo
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.schema import Reader, did_you_mean, file_of, line_of
+from pdfgen.styles import BOXES, HEX_RE, Box, Style, read_box, read_styles
 
 MM = 72 / 25.4
-HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-FACES = ("regular", "bold", "italic", "bold-italic")
-ALIGNS = ("left", "center", "right", "justify")
 PAPERS = ("a4", "letter")
 SLOTS = (
     "title",
@@ -39,9 +39,7 @@ SLOTS = (
     "tracker",
 )
 AREAS = ("top", "columns", "bottom")
-STYLE_ROLES = ("title", "subtitle", "body", "h2", "h3", "dose", "step", "caution", "box_title", "box_body", "small", "footer")
-BOXES = ("ice", "red_flags", "notes", "pain")
-ITEM_PARTS = ("dose", "summary", "equipment", "steps", "steps_inline", "cautions", "link", "figure")
+ITEM_PARTS = ("dose", "dose_inline", "summary", "equipment", "steps", "steps_inline", "cautions", "link", "figure")
 TEXTS = (
     "doc_title",
     "title",
@@ -66,41 +64,12 @@ TEXTS = (
     "ice_region",
     "footer",
 )
-
-
-@dataclass(frozen=True)
-class Style:
-    font: str
-    size: float
-    leading: float  # times the size
-    color: str
-    space_before: float  # pt
-    space_after: float  # pt
-    align: str
-    indent: float  # mm
-
-
-@dataclass(frozen=True)
-class Box:
-    background: str | None
-    border: str | None
-    border_width: float
-    padding: float  # mm
-    stripe: float  # mm, a coloured bar on the left edge; 0 for none
-
-
-@dataclass(frozen=True)
-class Cards:
-    """Sheet imposition for pocket cards; all distances in mm."""
-
-    width: float
-    height: float
-    columns: int
-    rows: int
-    gap: float
-    padding: float  # text keeps this far inside the cut line
-    mark_length: float
-    mark_offset: float
+OPTIONAL_TEXTS = {  # texts added since layouts were first written: a layout without them gets these
+    "continued": "{{ heading }} (continued)",
+    "club_link_caption": "Scan for the club's website",
+}
+KIND_RE = re.compile(r"[a-z][a-z0-9-]*")
+KEEPS = ("item", "start")
 
 
 @dataclass(frozen=True, eq=False)  # identity: caches key on the layout object
@@ -117,6 +86,7 @@ class Layout:
     gap: float  # mm
     region_default: str | None
     min_body: float  # pt
+    min_text: float  # pt: no text shrinks below this (text designed smaller keeps its size); at most min_body
     max_scale: float  # grow text up to this factor to fill a one-page layout
     lang: str
     accent: str
@@ -126,7 +96,12 @@ class Layout:
     items: dict[str, tuple[str, ...]]  # kind -> parts shown, in order
     text: dict[str, str]  # raw Jinja2 sources
     text_lines: dict[str, tuple[str | None, int | None]]  # where each text came from, for errors
-    cards: Cards | None = None  # set for card layouts: one item per card, imposed on sheets
+    kind: str = "page"  # page | cards: the module in pdfgen/kinds that places and draws the tree
+    settings: Any = None  # the kind's own section of the YAML (`cards:` for cards), checked by the kind
+    geometry: Any = None  # the kind's checked settings (pdfgen.kinds.prepare fills it in)
+    kind_at: tuple[str | None, int | None] = (None, None)  # file and line of `kind:` (or of the layout), for errors
+    fingerprint: str = ""  # a digest of the merged YAML: caches key on it, never on the object
+    keep: str = "item"  # item: an item never splits; start: its start is kept together, its steps may flow on
     qr: bool = False  # print web addresses as QR codes too (club band)
     optional: tuple[str, ...] = ()  # slots and item parts shown only when they fit at full size, most wanted first
     figure: tuple[float, float, str] = (26.0, 22.0, "left")  # width mm, height mm, left|top of the item
@@ -136,20 +111,35 @@ class Layout:
         import jinja2
 
         try:
-            return _compile(self.text[key]).render(context).strip()
+            source = self.text[key] if key in self.text else OPTIONAL_TEXTS[key]
+            return _render(_compile(source), context).strip()
+        except TooBig as exc:
+            file, line = self.text_lines.get(key, (str(self.path), None))
+            raise InputError(Problem(file, line, f"text.{key}", f"asks for too much: {exc}")) from None
         except jinja2.exceptions.SecurityError as exc:
-            file, line = self.text_lines[key]
+            file, line = self.text_lines.get(key, (str(self.path), None))
             raise InputError(Problem(file, line, f"text.{key}", f"is not allowed in a layout ({exc})")) from None
         except jinja2.exceptions.UndefinedError as exc:
-            file, line = self.text_lines[key]
+            file, line = self.text_lines.get(key, (str(self.path), None))
             names = ", ".join(sorted(context))
             raise InputError(Problem(file, line, f"text.{key}", f"{exc.message} (names allowed here: {names})")) from None
         except jinja2.exceptions.TemplateSyntaxError:
             _check_templates({key: self.text[key]}, self.text_lines)  # raises the located problem
             raise
         except (jinja2.exceptions.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            file, line = self.text_lines[key]
+            file, line = self.text_lines.get(key, (str(self.path), None))
             raise InputError(Problem(file, line, f"text.{key}", f"cannot be rendered: {exc}")) from None
+
+
+def _render(template: Any, context: dict[str, Any]) -> str:
+    """Render piece by piece, stopping as soon as the text passes TEXT_LIMIT."""
+    out, size = [], 0
+    for piece in template.generate(context):
+        size += len(piece)
+        if size > TEXT_LIMIT:
+            raise TooBig(f"the text would be longer than {TEXT_LIMIT:,} characters")
+        out.append(piece)
+    return "".join(out)
 
 
 def _rng(value: Any) -> str:
@@ -160,113 +150,136 @@ def _rng(value: Any) -> str:
     return str(value)
 
 
-@cache
-def _env():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+# What one layout text may make: enough for any wording, far too little to exhaust memory or time.
+TEXT_LIMIT = 10_000  # characters (or items) of the rendered text and of any value made inside it
+NUMBER_LIMIT = 1_000  # a whole number given as a width or count to a filter or method
+STEP_LIMIT = 10_000  # loop turns and range() items in one rendering
+_WIDTH_RE = re.compile(r"%[-#0 +]*(\d+)|%[-#0 +]*\d*\.(\d+)|\{[^{}]*:[^{}]*?(\d+)")
 
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+class TooBig(Exception):
+    """A layout text asked for more than the limits above; becomes an input error at its line."""
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple, dict, set, frozenset)) else 0
+
+
+def _bounded(value: Any, what: str) -> Any:
+    if _size(value) > TEXT_LIMIT:
+        raise TooBig(f"{what} would make {_size(value):,} characters or items (at most {TEXT_LIMIT:,})")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        raise TooBig(f"{what} would make a number of {value.bit_length():,} bits (at most 256)")
+    return value
+
+
+def _check_widths(fmt: Any, what: str) -> None:
+    """A format string's widths and precisions (`%9999s`, `{:>9999}`) are sizes too."""
+    if isinstance(fmt, str):
+        for m in _WIDTH_RE.finditer(fmt):
+            if int(next(g for g in m.groups() if g)) > NUMBER_LIMIT:
+                raise TooBig(f"{what} asks for a width of {m.group(0)!r} (at most {NUMBER_LIMIT:,})")
+
+
+def _check_numbers(args: Any, what: str) -> None:
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > NUMBER_LIMIT:
+            raise TooBig(f"{what} is given {arg:,} (at most {NUMBER_LIMIT:,} as a width or count)")
+
+
+def _make_sandbox():
+    """Jinja2's immutable sandbox, bounded: its own MAX_RANGE stops huge ranges, but not
+    `"x" * 100000000`, `9 ** 9 ** 9`, `"x"|center(10**9)` or loops within loops, any of which
+    hangs the tool or eats the machine's memory. Each is checked here before (or, where growth is
+    linear in the operands, right after) it happens, and loops share one budget a rendering."""
+    from jinja2 import StrictUndefined, nodes
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.utils import pass_context
+
+    class LayoutSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+        def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+            what = f"'{op}'"
+            pow_ints = op == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+            if pow_ints and right * left.bit_length() > 256:
+                raise TooBig(f"{left} ** {right} is too large a number (at most 256 bits)")
+            if op == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if _size(seq) and isinstance(n, int) and _size(seq) * n > TEXT_LIMIT:
+                        raise TooBig(f"'*' would make {_size(seq) * n:,} characters or items (at most {TEXT_LIMIT:,})")
+                if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 256:
+                    raise TooBig("'*' would make too large a number (at most 256 bits)")
+            if op == "%" and isinstance(left, str):
+                _check_widths(left, what)
+                _check_numbers(right if isinstance(right, tuple) else (right,), what)
+            return _bounded(self.binop_table[op](left, right), what)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            what = getattr(__obj, "__name__", "a call")
+            if __obj is not _range:
+                owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # the sandbox wraps str.format
+                if what in ("format", "format_map") and isinstance(owner, str):
+                    _check_widths(owner, what)
+                else:
+                    _check_numbers([*args, *kwargs.values()], what)
+            return _bounded(super().call(__context, __obj, *args, **kwargs), what)
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+            """Every `for` loop draws its turns from the rendering's one budget."""
+            tree = super()._parse(source, name, filename)
+            for loop in tree.find_all(nodes.For):
+                loop.iter = nodes.Filter(loop.iter, "_steps", [], [], None, None, lineno=loop.lineno)
+            return tree
+
+    def _charge(context: Any, n: int) -> None:
+        spent = getattr(context, "kc_steps", 0) + n
+        if spent > STEP_LIMIT:
+            raise TooBig(f"loops would take more than {STEP_LIMIT:,} turns")
+        context.kc_steps = spent
+
+    @pass_context
+    def _steps(context: Any, iterable: Any) -> Any:
+        for item in iterable:
+            _charge(context, 1)
+            yield item
+
+    @pass_context
+    def _range(context: Any, *args: int) -> range:
+        rng = range(*args)
+        _charge(context, len(rng))
+        return rng
+
+    def guarded(name: str, func: Any) -> Any:
+        skip = 2 if getattr(func, "jinja_pass_arg", None) else 1  # the context, then the value filtered
+
+        def filter_(*args: Any, **kwargs: Any) -> Any:
+            if name == "format":
+                _check_widths(args[skip - 1] if len(args) >= skip else None, "format")
+            else:
+                _check_numbers([*args[skip:], *kwargs.values()], name)
+            return _bounded(func(*args, **kwargs), name)
+
+        filter_.__dict__.update(getattr(func, "__dict__", {}))  # keeps jinja_pass_arg
+        return filter_
+
+    env = LayoutSandbox(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["rng"] = _rng
+    env.filters = {name: guarded(name, f) for name, f in env.filters.items()}
+    env.filters["_steps"] = _steps
+    env.globals["range"] = _range
     return env
 
 
 @cache
+def _env():
+    return _make_sandbox()
+
+
+@memo(256)
 def _compile(source: str):
     """Templates are compiled once per process, however many pages use them."""
     return _env().from_string(source)
-
-
-def _style(r: Reader, parent: Style | None) -> Style:
-    def num(key: str, lo: float, hi: float, default: float | None) -> float:
-        return r.number(key, lo, hi, default)
-
-    def choice(key: str, allowed: tuple[str, ...], default: str | None) -> str:
-        value = r.text(key)
-        if value is None:
-            if default is None:
-                r.problem(key, f"is missing (allowed: {', '.join(allowed)})")
-                return allowed[0]
-            return default
-        if value not in allowed:
-            r.problem(key, f"'{value}' is not allowed{did_you_mean(value, allowed)} (allowed: {', '.join(allowed)})")
-            return default or allowed[0]
-        return value
-
-    color = r.text("color")
-    if color is not None and not HEX_RE.match(color):
-        r.problem("color", f"'{color}' is not a colour (#rrggbb allowed)")
-        color = None
-    p = parent
-    return Style(
-        font=choice("font", FACES, p.font if p else None),
-        size=num("size", 4, 96, p.size if p else None),
-        leading=num("leading", 1.0, 3.0, p.leading if p else 1.25),
-        color=color or (p.color if p else "#000000"),
-        space_before=num("space_before", 0, 72, p.space_before if p else 0),
-        space_after=num("space_after", 0, 72, p.space_after if p else 0),
-        align=choice("align", ALIGNS, p.align if p else "left"),
-        indent=num("indent", 0, 50, p.indent if p else 0),
-    )
-
-
-def _styles(top: Reader, problems: Problems) -> dict[str, Style]:
-    node = top.mapping("styles", required=True)
-    sr = top.child("styles") if node is not None else None
-    node = node if node is not None else {}
-    out: dict[str, Style] = {}
-    resolving: set[str] = set()
-
-    def resolve(name: str) -> Style | None:
-        if name in out:
-            return out[name]
-        if name in resolving or sr is None or not isinstance(node.get(name), dict):
-            return None
-        resolving.add(name)
-        r = sr.child(name)
-        parent_name = r.text("parent")
-        parent = None
-        if parent_name is not None:
-            if parent_name not in node:
-                r.problem("parent", f"style '{parent_name}' does not exist{did_you_mean(parent_name, node.keys())}")
-            elif parent_name in resolving and parent_name not in out:
-                r.problem("parent", f"style '{parent_name}' leads back to '{name}' (no loops allowed)")
-            else:
-                parent = resolve(parent_name)
-        out[name] = _style(r, parent)
-        resolving.discard(name)
-        r.finish()
-        return out[name]
-
-    for name in list(node):
-        if sr is not None and sr.mapping(name) is not None:
-            resolve(name)
-    if sr is not None:
-        for role in STYLE_ROLES:
-            if role not in node:
-                sr.problem(role, f"is missing (every layout needs the styles {', '.join(STYLE_ROLES)})")
-    return out
-
-
-def _box(r: Reader) -> Box:
-    def color(key: str) -> str | None:
-        value = r.text(key)
-        if value is not None and value != "none" and not HEX_RE.match(value):
-            r.problem(key, f"'{value}' is not a colour (#rrggbb or none allowed)")
-            return None
-        return None if value in (None, "none") else value
-
-    def num(key: str, hi: float, default: float) -> float:
-        return r.number(key, 0, hi, default)
-
-    box = Box(
-        background=color("background"),
-        border=color("border"),
-        border_width=num("border_width", 5, 0.8),
-        padding=num("padding", 20, 3),
-        stripe=num("stripe", 10, 0),
-    )
-    r.finish()
-    return box
 
 
 def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
@@ -295,6 +308,12 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
         mr.finish()
         margins = (top_, right, bottom, left)
     max_pages = pr.integer("max_pages", required=True, lo=1, hi=50) or 1
+    keep = pr.text("keep") or "item"
+    if keep not in KEEPS:
+        pr.problem(
+            "keep", f"'{keep}' is not allowed{did_you_mean(keep, KEEPS)} (item: an item never splits; start: steps may flow on)"
+        )
+        keep = "item"
     columns = pr.integer("columns", lo=1, hi=3) or 1
     gap = pr.number("gap", 0, 40, 6.0, " mm")
     region_default = pr.text("region_default")
@@ -305,10 +324,13 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
 
     fr = top.child("fit") if top.mapping("fit", required=True) is not None else Reader({}, file, "fit", Problems())
     min_body = fr.number("min_body", 4, 40, None, " pt")
+    min_text = fr.number("min_text", 4, 40, min_body, " pt")
+    if min_text > min_body:
+        fr.problem("min_text", f"{min_text:g} pt is above min_body {min_body:g} pt (at most min_body allowed)")
     max_scale = fr.number("max_scale", 1, 2, 1.0)
     fr.finish()
 
-    styles = _styles(top, problems)
+    styles = read_styles(top, problems)
     body_reported = any(p.field.startswith("styles.body.") for p in problems.items)  # no second error for one mistake
     if "body" in styles and not body_reported and styles["body"].size < min_body:
         top.problem("styles", f"body size {styles['body'].size:g} pt is below fit.min_body {min_body:g} pt")
@@ -322,7 +344,7 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
                 br.problem(name, f"is not a known box{did_you_mean(name, BOXES)} (allowed: {', '.join(BOXES)})")
                 br.used.add(name)
             elif br.mapping(name) is not None:
-                boxes[name] = _box(br.child(name))
+                boxes[name] = read_box(br.child(name))
         for name in BOXES:
             if name not in bnode:
                 br.problem(name, "is missing (every layout needs the boxes " + ", ".join(BOXES) + ")")
@@ -356,8 +378,8 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
     tnode = top.mapping("text", required=True)
     if tnode is not None:
         tr = top.child("text")
-        for key in TEXTS:
-            value = tr.text(key, required=True)
+        for key in (*TEXTS, *OPTIONAL_TEXTS):
+            value = tr.text(key, required=key in TEXTS)
             if value is not None:
                 text[key] = value
                 text_lines[key] = (file_of(tnode, key) or file, line_of(tnode, key))
@@ -372,7 +394,10 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
                 f"'{name}' is neither a slot nor an item part{did_you_mean(name, known)} (allowed: {', '.join(known)})",
             )
     figure = _figure(top) if top.mapping("figure") is not None else (26.0, 22.0, "left")
-    cards = _cards(top) if top.mapping("cards") is not None else None
+    kind = top.text("kind") or ("cards" if top.has("cards") else "page")  # old card layouts had no kind
+    if not KIND_RE.fullmatch(kind):
+        top.problem("kind", f"'{kind}' is not a layout kind (page or cards allowed)")
+    settings = top.raw(kind) if kind != "page" else None  # a kind's own settings sit under its name
     qr = top.boolean("qr")
     top.finish()
     problems.raise_if_any()
@@ -389,6 +414,7 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
         gap=gap,
         region_default=region_default,
         min_body=min_body,
+        min_text=min_text,
         max_scale=max_scale,
         lang=lang,
         accent=accent,
@@ -398,7 +424,11 @@ def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:
         items=items,
         text=text,
         text_lines=text_lines,
-        cards=cards,
+        kind=kind,
+        settings=settings,
+        kind_at=(file_of(doc, "kind") or file, line_of(doc, "kind") or line_of(doc, kind)),
+        fingerprint=hashlib.sha1(repr(doc).encode()).hexdigest(),
+        keep=keep,
         qr=qr,
         optional=optional,
         figure=figure,
@@ -415,37 +445,6 @@ def _figure(top: Reader) -> tuple[float, float, str]:
         position = "left"
     r.finish()
     return size[0], size[1], position
-
-
-def _cards(top: Reader) -> Cards:
-    r = top.child("cards")
-
-    def mm(key: str, lo: float, hi: float, default: float) -> float:
-        return r.number(key, lo, hi, default, " mm")
-
-    grid = r.raw("grid")
-    cols, rows = 2, 2
-    if grid is not None:
-        if (
-            isinstance(grid, list)
-            and len(grid) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 6 for v in grid)
-        ):
-            cols, rows = grid
-        else:
-            r.problem("grid", f"is '{grid}' ([columns, rows], each 1–6, allowed)")
-    cards = Cards(
-        width=mm("width", 40, 200, 90),
-        height=mm("height", 40, 280, 125),
-        columns=cols,
-        rows=rows,
-        gap=mm("gap", 0, 40, 8),
-        padding=mm("padding", 4, 30, 6),
-        mark_length=mm("mark_length", 1, 10, 3),
-        mark_offset=mm("mark_offset", 0, 5, 1),
-    )
-    r.finish()
-    return cards
 
 
 def _check_templates(text: dict[str, str], where: dict[str, tuple[str | None, int | None]]) -> None:

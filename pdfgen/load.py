@@ -28,7 +28,6 @@ def _shipped(name: str) -> Path:
 
 DATA_DIR = _shipped("data")
 LAYOUTS_DIR = _shipped("layouts")
-FONTS_DIR = PACKAGE_DIR / "fonts"
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present: ~8x faster
@@ -84,8 +83,13 @@ def parse_yaml(text: str, file: str) -> Any:
         if "(" not in what:
             what += " (valid YAML is allowed)"
         raise InputError(Problem(file, line, "yaml", what)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: say which and on what line
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"has the character U+{ord(char):04X}, which YAML does not allow (plain text is allowed)"
+        raise InputError(Problem(file, line, "yaml", message)) from None
     except yaml.YAMLError as exc:
-        raise InputError(Problem(file, None, "yaml", f"{exc} (valid YAML is allowed)")) from None
+        raise InputError(Problem(file, None, "yaml", f"{' '.join(str(exc).split())} (valid YAML is allowed)")) from None
     finally:
         loader.dispose()
 

@@ -7,28 +7,36 @@ adds no health facts of its own.
 from __future__ import annotations
 
 import re
-import string
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pdfgen.errors import Problems
+from pdfgen.figures.pose import ICONS, Illustration, read_illustration
+from pdfgen.safety import Safety, check_ice_method, read_safety
 from pdfgen.schema import Range, Reader, did_you_mean
 
 URL_RE = re.compile(r"https?://\S+")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ICE_WORDS = re.compile(r"\b(ice|icing|iced|cold[- ]pack|frozen)\b", re.IGNORECASE)  # a method named so is an ice method
-HARD_MAX_ICE = 20  # NHS cold-treatment guidance: never more than 20 minutes; no data folder may allow more
-ICE_PLACEHOLDERS = {"minutes", "max_minutes", "between_hours"}
+IDENTIFIERS = ("url", "doi", "pmid", "isbn")  # a source needs one, so a reader can find it
 
 
 @dataclass(frozen=True)
 class Source:
     id: str
     title: str
-    org: str
-    year: int | None = None
+    org: str  # publisher, or authors and journal
+    year: int | None = None  # year of publication
     url: str | None = None
+    accessed: int | None = None  # an undated web page: the year its text was checked
+    doi: str | None = None
+    pmid: str | None = None
+    isbn: str | None = None
+
+    @property
+    def when(self) -> str:
+        return str(self.year) if self.year else f"accessed {self.accessed}" if self.accessed else ""
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,16 @@ class Dosage:
     sets: Range | None = None
     times: Range | None = None
     per_side: bool = False
-    how_often: str | None = None
+    how_often: str | None = None  # in words, where it is not a number of days ("after every run")
+    days_per_week: Range | None = None  # how often, as a number the tracker can follow
+
+    def due_days(self, week: int = 7) -> tuple[int, ...]:
+        """The days of a week (0-based) the exercise is due: its days a week (the most of a
+        range) spread out evenly; every day when it is not counted in days."""
+        if not self.days_per_week:
+            return tuple(range(week))
+        n = min(self.days_per_week[1], week)
+        return tuple(sorted({int(i * week / n + 0.5) for i in range(n)}))
 
 
 @dataclass(frozen=True)
@@ -60,8 +77,8 @@ class Item:
     region: str | None = None
     equipment: str | None = None
     url: str | None = None  # a link to more (a video, a leaflet), printed with a QR code
-    illustration: Any = None  # pdfgen.figures.Illustration for exercises, once drawn from data
-    icon: str | None = None  # a method's icon name, drawn by pdfgen.figures
+    illustration: Illustration | None = None  # for exercises, once drawn from data
+    icon: str | None = None  # a method's icon name, drawn by pdfgen.figures.icons
     is_ice: bool = False  # the method safety.yaml's ice rules cover (`ice.method`): it carries the ice note
 
 
@@ -72,38 +89,7 @@ class Region:
     short: str
     plain: str
     exercises: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class IceRules:
-    method: str  # id of the method these rules cover, so a renamed method can never lose its note
-    default_minutes: int
-    min_minutes: int
-    max_minutes: int
-    between_hours: int
-    note: tuple[str, ...]
-    ask_first: str
-    region_max: dict[str, tuple[int, str]]
-    sources: tuple[str, ...]
-
-    def limit_for(self, region: str | None) -> int:
-        return self.region_max.get(region, (self.max_minutes, ""))[0] if region else self.max_minutes
-
-    def note_lines(self, minutes: int) -> tuple[str, ...]:
-        values = {"minutes": minutes, "max_minutes": self.max_minutes, "between_hours": self.between_hours}
-        return tuple(line.format_map(values) for line in self.note)
-
-
-@dataclass(frozen=True)
-class Safety:
-    ice: IceRules
-    pain_rule: str
-    red_flags_intro: str
-    red_flags: tuple[str, ...]
-    see_clinician: str
-    disclaimer: str
-    about: tuple[str, ...]
-    sources: tuple[str, ...]
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +120,15 @@ def _dosage(r: Reader) -> Dosage:
         times=r.number_range("times", 1, 20),
         per_side=r.boolean("per_side"),
         how_often=r.text("how_often", max_len=60),
+        days_per_week=r.number_range("days_per_week", 1, 7),
     )
+    if d.how_often is None and d.days_per_week is None and r.ok:
+        r.problems.add(
+            r.file,
+            r.line(),
+            r.field("how_often"),
+            "is missing: say how often (days_per_week: a number or [low, high], or how_often: in words, e.g. after every run)",
+        )
     r.finish()
     return d
 
@@ -176,6 +170,19 @@ def _item(r: Reader, kind: str, sources: dict[str, Source], regions: set[str], f
     return item if item_id else None
 
 
+DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+PMID_RE = re.compile(r"\d{1,9}")
+ISBN_RE = re.compile(r"\d{9}[\dX]|\d{13}")
+
+
+def _pattern(r: Reader, key: str, pattern: re.Pattern, allowed: str) -> str | None:
+    value = r.text(key, max_len=100)
+    if value is not None and not pattern.fullmatch(value):
+        r.problem(key, f"'{value}' is not {allowed}")
+        return None
+    return value
+
+
 def _url(r: Reader) -> str | None:
     url = r.text("url", max_len=300)
     if url is not None and not URL_RE.fullmatch(url):
@@ -184,12 +191,10 @@ def _url(r: Reader) -> str | None:
     return url
 
 
-def _illustration(r: Reader, folder: Path) -> Any:
-    """Pose data or an image, validated by the figures module (imported only when used)."""
+def _illustration(r: Reader, folder: Path) -> Illustration | None:
+    """Pose data or an image, validated by the figures' pose schema."""
     if r.mapping("illustration") is None:  # absent, or not a mapping (reported)
         return None
-    from pdfgen.figures import read_illustration
-
     return read_illustration(r.child("illustration"), folder)
 
 
@@ -197,8 +202,6 @@ def _icon(r: Reader) -> str | None:
     name = r.text("icon")
     if name is None:
         return None
-    from pdfgen.figures import ICONS
-
     if name not in ICONS:
         r.problem("icon", f"'{name}' is not an icon{did_you_mean(name, ICONS)} (allowed: {', '.join(ICONS)})")
         return None
@@ -208,24 +211,37 @@ def _icon(r: Reader) -> str | None:
 def _items(
     doc_reader: Reader, key: str, kind: str, sources: dict[str, Source], regions: set[str], folder: Path
 ) -> dict[str, Item]:
-    out: dict[str, Item] = {}
-    for i, _ in doc_reader.items(key, required=True):
-        child = doc_reader.child(key, i)
-        item = _item(child, kind, sources, regions, folder)
-        if item is None:
-            continue
-        if item.id in out:
-            child.problem("id", f"'{item.id}' is used twice (ids must be unique)")
-        out[item.id] = item
+    out, _ = _keyed(doc_reader, key, lambda child: _item(child, kind, sources, regions, folder))
     doc_reader.finish()
     return out
 
 
+T = TypeVar("T")
+
+
+def _keyed(top: Reader, key: str, read: Callable[[Reader], T | None]) -> tuple[dict[str, T], bool]:
+    """The records of a list keyed by their `id`, each read by `read`; an id used twice is
+    one problem at its second use (the first record stays). Also says whether one was."""
+    out: dict[str, T] = {}
+    twice = False
+    for i, _ in top.items(key, required=True):
+        child = top.child(key, i)
+        record = read(child)
+        rid = getattr(record, "id", None)
+        if record is None or not rid:
+            continue
+        if rid in out:
+            child.problem("id", f"'{rid}' is used twice (ids must be unique)")
+            twice = True
+            continue
+        out[rid] = record
+    return out, twice
+
+
 def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
     top = Reader(doc, file, "", problems)
-    out: dict[str, Source] = {}
-    for i, _ in top.items("sources", required=True):
-        r = top.child("sources", i)
+
+    def read(r: Reader) -> Source:
         sid = r.text("id", required=True)
         src = Source(
             id=sid or "",
@@ -233,21 +249,34 @@ def _sources(doc: Any, file: str, problems: Problems) -> dict[str, Source]:
             org=r.text("org", required=True) or "",
             year=r.integer("year", lo=1900, hi=2100),
             url=_url(r),
+            accessed=r.integer("accessed", lo=1990, hi=2100),
+            doi=_pattern(r, "doi", DOI_RE, "a DOI like 10.1136/bjsports-2019-101253"),
+            pmid=_pattern(r, "pmid", PMID_RE, "a PubMed id, digits only, in quotes"),
+            isbn=_pattern(r, "isbn", ISBN_RE, "an ISBN of 10 or 13 digits, in quotes"),
         )
+        if r.ok:
+            if src.year is None and src.accessed is None and not r.has("year") and not r.has("accessed"):
+                r.problem(
+                    "year",
+                    "is missing (the year of publication; for a web page that shows no date, accessed: the year you checked it)",
+                )
+            if not any(r.has(k) for k in IDENTIFIERS):
+                r.problem(
+                    "url", "is missing: give a link or an identifier (url, doi, pmid or isbn) so a reader can find the source"
+                )
         r.finish()
-        if sid:
-            if sid in out:
-                r.problem("id", f"'{sid}' is used twice (ids must be unique)")
-            out[sid] = src
+        return src
+
+    out, _ = _keyed(top, "sources", read)
     top.finish()
     return out
 
 
-def _regions(doc: Any, file: str, problems: Problems) -> dict[str, Region]:
+def _regions(doc: Any, file: str, problems: Problems) -> tuple[dict[str, Region], bool]:
+    """The regions, and whether an id was used twice (then checks across files would only echo it)."""
     top = Reader(doc, file, "", problems)
-    out: dict[str, Region] = {}
-    for i, _ in top.items("regions", required=True):
-        r = top.child("regions", i)
+
+    def read(r: Reader) -> Region:
         rid = r.text("id", required=True)
         region = Region(
             id=rid or "",
@@ -255,108 +284,18 @@ def _regions(doc: Any, file: str, problems: Problems) -> dict[str, Region]:
             short=r.text("short", required=True, max_len=40) or "",
             plain=r.text("plain", required=True, max_len=300) or "",
             exercises=r.text_list("exercises", required=True, min_items=1, max_items=6),
+            sources=r.text_list("sources", required=True, min_items=1),
         )
         r.finish()
-        if rid:
-            out[rid] = region
+        return region
+
+    out, twice = _keyed(top, "regions", read)
     top.finish()
-    return out
-
-
-def _check_ice_note(r: Reader, key: str, lines: tuple[str, ...]) -> None:
-    for line in lines:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
-        except ValueError as exc:
-            r.problem(key, f"line '{line}' has a broken placeholder ({exc})")
-            continue
-        for name in names - ICE_PLACEHOLDERS:
-            r.problem(
-                key, f"placeholder {{{name}}} is unknown (allowed: {', '.join('{' + p + '}' for p in sorted(ICE_PLACEHOLDERS))})"
-            )
-
-
-def _safety(
-    doc: Any, file: str, problems: Problems, sources: dict[str, Source], regions: set[str], methods: dict[str, Item]
-) -> Safety:
-    top = Reader(doc, file, "", problems)
-
-    def source_list(r: Reader) -> tuple[str, ...]:
-        ids = r.text_list("sources", required=True, min_items=1)
-        for sid in ids:
-            if sid not in sources:
-                r.problem("sources", f"source '{sid}' is not in sources.yaml{did_you_mean(sid, sources.keys())}")
-        return ids
-
-    ice_r = top.child("ice") if top.mapping("ice", required=True) is not None else Reader({}, file, "ice", Problems())
-    method = ice_r.text("method")
-    if method == "":
-        ice_r.problem("method", "is empty (the id of the method the ice rules cover is allowed, e.g. ice)")
-    method = method or "ice"
-    if methods and method not in methods:
-        ice_r.problem(
-            "method",
-            f"'{method}' is not a method in methods.yaml{did_you_mean(method, methods)} "
-            f"(name the method the ice rules and note cover: {', '.join(methods)})",
-        )
-    lo = ice_r.integer("min_minutes", required=True, lo=1, hi=60) or 5
-    hi = ice_r.integer("max_minutes", required=True, lo=1, hi=HARD_MAX_ICE) or HARD_MAX_ICE
-    default = ice_r.integer("default_minutes", required=True, lo=1, hi=60) or 10
-    if not lo <= default <= hi:
-        ice_r.problem("default_minutes", f"is {default} (must lie within min_minutes–max_minutes, {lo}–{hi})")
-    region_max: dict[str, tuple[int, str]] = {}
-    if ice_r.mapping("regions") is not None:
-        regs = ice_r.child("regions")
-        for rid in list(regs.node):
-            if rid not in regions:
-                regs.problem(rid, f"'{rid}' is not a region{did_you_mean(rid, regions)}")
-            if regs.mapping(rid) is None:
-                continue
-            rr = regs.child(rid)
-            cap = rr.integer("max_minutes", required=True, lo=lo, hi=hi) or hi
-            reason = rr.text("reason", required=True, max_len=200) or ""
-            rr.finish()
-            region_max[rid] = (cap, reason)
-        regs.finish()
-    note = ice_r.text_list("note", required=True, min_items=1, max_items=8, max_len=160)
-    _check_ice_note(ice_r, "note", note)
-    ice = IceRules(
-        method=method,
-        default_minutes=default,
-        min_minutes=lo,
-        max_minutes=hi,
-        between_hours=ice_r.integer("between_hours", required=True, lo=1, hi=48) or 2,
-        note=note,
-        ask_first=ice_r.text("ask_first", required=True, max_len=300) or "",
-        region_max=region_max,
-        sources=source_list(ice_r),
-    )
-    ice_r.finish()
-
-    def section(key: str) -> Reader:
-        return top.child(key) if top.mapping(key, required=True) is not None else Reader({}, file, key, Problems())
-
-    pain = section("pain_rule")
-    flags = section("red_flags")
-    disc = section("disclaimer")
-    about = section("about")
-    safety = Safety(
-        ice=ice,
-        pain_rule=pain.text("text", required=True, max_len=300) or "",
-        red_flags_intro=flags.text("intro", required=True, max_len=80) or "",
-        red_flags=flags.text_list("items", required=True, min_items=1, max_items=12, max_len=90),
-        see_clinician=flags.text("see_clinician", required=True, max_len=200) or "",
-        disclaimer=disc.text("text", required=True, max_len=300) or "",
-        about=about.text_list("intro", required=True, min_items=1, max_items=5, max_len=400),
-        sources=source_list(pain) + source_list(flags),
-    )
-    for r in (pain, flags, disc, about, top):
-        r.finish()
-    return safety
+    return out, twice
 
 
 def _printed_text(methods: dict[str, Item], exercises: dict[str, Item], regions: dict[str, Region], safety: Safety) -> tuple:
-    """Every string the tool may print, with where it came from, for the glyph check."""
+    """Every string the tool may print, with where it came from, for the glyph and reading-level checks."""
     out: list[tuple[str, str]] = []
     for item in [*methods.values(), *exercises.values()]:
         where = f"{item.kind} {item.id}"
@@ -367,81 +306,65 @@ def _printed_text(methods: dict[str, Item], exercises: dict[str, Item], regions:
     for region in regions.values():
         out += [(f"region {region.id}", t) for t in (region.name, region.short, region.plain)]
     s = safety
-    out += [
-        ("safety", t)
-        for t in (
-            *s.ice.note,
-            s.ice.ask_first,
-            s.pain_rule,
-            s.red_flags_intro,
-            *s.red_flags,
-            s.see_clinician,
-            s.disclaimer,
-            *s.about,
-        )
-    ]
-    out += [("safety", reason) for _, reason in s.ice.region_max.values()]
+    ice = s.ice
+    out += [("safety ice", t) for t in (*ice.note, ice.limit, ice.ask_first_intro, *ice.ask_first)]
+    out += [("safety ice", reason) for _, reason in ice.region_max.values()]
+    f = s.flags
+    flags = (*f.emergency, *f.urgent, *(x for v in f.region_emergency.values() for x in v))
+    flags += tuple(x for v in f.region_urgent.values() for x in v)
+    out += [("safety red_flags", t) for t in flags]
+    for c in s.countries.values():
+        out += [(f"safety red_flags ({c.id})", t) for t in (*(intro for intro, _ in f.groups(c)), f.routine_line(c))]
+    out += [("safety", t) for t in (s.pain_rule, s.disclaimer, *s.about)]
     return tuple((w, t) for w, t in out if t)
-
-
-def _check_ice_method(doc: Reader, methods: dict[str, Item], ice_id: str) -> None:
-    """Keep the ice note on the method that is really ice: the method `ice.method` names takes
-    its minutes from safety.yaml, and no other method may be named as ice (it would print
-    without the note)."""
-    for i, node in doc.items("methods"):
-        if not isinstance(node, dict) or node.get("id") not in methods:
-            continue
-        r = doc.child("methods", i)
-        item = methods[node["id"]]
-        if item.is_ice and item.dosage.minutes is not None:
-            r.child("dosage").problem(
-                "minutes",
-                f"is set, but '{item.id}' is the ice method (safety.yaml ice.method) and its minutes come from "
-                "safety.yaml: remove them, or point ice.method at the method that is ice",
-            )
-        elif not item.is_ice and ICE_WORDS.search(item.name):
-            r.problem(
-                "name",
-                f"'{item.name}' reads as an ice method, but safety.yaml ice.method names '{ice_id}': point "
-                f"ice.method at '{item.id}' so the ice note prints with it, or rename the method",
-            )
 
 
 def build_library(docs: dict[str, tuple[str, Any]], folder: Path) -> Library:
     """Validate the parsed content files together; raise one InputError listing every problem."""
     problems = Problems()
     sources = _sources(docs["sources"][1], docs["sources"][0], problems)
-    regions = _regions(docs["regions"][1], docs["regions"][0], problems)
+    regions, twice = _regions(docs["regions"][1], docs["regions"][0], problems)
+    if twice:  # which region a second use meant is unknowable: every check below would only echo it
+        problems.raise_if_any()
     region_ids = set(regions)
     mfile, mdoc = docs["methods"]
     methods = _items(Reader(mdoc, mfile, "", problems), "methods", "method", sources, region_ids, folder)
     efile, edoc = docs["exercises"]
     exercises = _items(Reader(edoc, efile, "", problems), "exercises", "exercise", sources, region_ids, folder)
-    safety = _safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids, methods)
+    safety = read_safety(docs["safety"][1], docs["safety"][0], problems, sources, region_ids, methods)
     if safety.ice.method in methods:
         methods[safety.ice.method] = replace(methods[safety.ice.method], is_ice=True)
-        _check_ice_method(Reader(mdoc, mfile, "", problems), methods, safety.ice.method)
+        check_ice_method(Reader(mdoc, mfile, "", problems), methods, safety.ice.method)
 
+    rfile = docs["regions"][0]
     for region in regions.values():
         for xid in region.exercises:
             if xid not in exercises:
                 problems.add(
-                    docs["regions"][0],
+                    rfile,
                     None,
                     f"regions.{region.id}.exercises",
                     f"exercise '{xid}' is not in exercises.yaml{did_you_mean(xid, exercises.keys())}",
                 )
             elif exercises[xid].region != region.id:
                 problems.add(
-                    docs["regions"][0],
+                    rfile, None, f"regions.{region.id}.exercises", f"exercise '{xid}' belongs to region '{exercises[xid].region}'"
+                )
+        for sid in region.sources:
+            if sid not in sources:
+                problems.add(
+                    rfile,
                     None,
-                    f"regions.{region.id}.exercises",
-                    f"exercise '{xid}' belongs to region '{exercises[xid].region}'",
+                    f"regions.{region.id}.sources",
+                    f"source '{sid}' is not in sources.yaml{did_you_mean(sid, sources.keys())}",
                 )
     used = (
         {s for item in [*methods.values(), *exercises.values()] for s in item.sources}
         | set(safety.ice.sources)
         | set(safety.sources)
+        | set(safety.about_sources)
+        | {s for r in regions.values() for s in r.sources}
+        | {s for c in safety.countries.values() for s in c.sources}
     )
     for sid in sorted(set(sources) - used):
         problems.add(docs["sources"][0], None, f"sources.{sid}", "is never cited (cite it or remove it)")

@@ -1,326 +1,401 @@
-"""Page plan -> PDF bytes with ReportLab Platypus, shrinking text until it fits.
+"""Document tree -> Platypus flowables at one type scale.
 
-The fit loop is the one place that knows about page count: it composes at a scale, lays the
-story out, and tries smaller scales (never below the layout's minimum body size) until the
-routine fits the layout's page limit. Past that it fails, naming the way out.
+The layout kinds (pages, cards) place what this module makes; it decides only how each block
+looks: styles, boxes, lists, figures, QR codes, the tracker grid. Each kind's fit search calls
+it at several scales, so the work that does not depend on the scale (figures, QR codes) and
+the paragraphs a batch repeats are kept in the build's cache.
 """
 
 from __future__ import annotations
 
-import io
+from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from pdfgen import __version__, fonts
-from pdfgen.compose import PagePlan, compose
-from pdfgen.errors import InputError, Problem
+from pdfgen import document as d
+from pdfgen import fonts, rl_private
+from pdfgen.cache import Cache
+from pdfgen.flowables import NotDue, TickBoxes, qr_drawing
 from pdfgen.layout import MM, Layout
-from pdfgen.model import Library
-from pdfgen.resolve import Routine
+from pdfgen.styles import Box
 
-PAGE_SIZES = {"a4": A4, "letter": LETTER}
-SCALE_STEP = 0.02  # shrinking: fine steps, so text is no smaller than it must be
-GROW_STEP = 0.05  # growing: coarse steps, cheaper to search
-
-
-class _Overflow(Exception):
-    """Raised inside a build as soon as the story needs one page too many; names the first
-    item that does not fit, when it is known, so the error can say what to drop."""
-
-    def __init__(self, label: str | None = None) -> None:
-        super().__init__(label)
-        self.label = label
+QR_MM = 28  # QR code incl. its quiet zone; the code itself prints about 23 mm, over the 20 mm a phone needs
+MIN_COLUMN_CHARS = 20  # never a list column narrower than this many characters
+MIN_CHARS = 45  # a list goes into columns only where each column still holds about this many characters a line
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+HEADING_STYLE = {1: "title", 2: "h2", 3: "h3"}
 
 
-class _Doc(BaseDocTemplate):
-    def __init__(self, buf: io.BytesIO, max_pages: int, labels: dict[int, str], **kw: Any) -> None:
-        self.max_pages = max_pages
-        self.labels = labels
-        super().__init__(buf, **kw)
-
-    last_label: str | None = None
-
-    overflow: str | None = None
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        self.last_label = self.labels.get(id(flowable), self.last_label)
-
-    def handle_pageBegin(self) -> None:
-        super().handle_pageBegin()
-        if self.page > self.max_pages:
-            # ReportLab rewrites the arguments of exceptions raised here, so the label rides on the doc
-            self.overflow = f'everything after "{self.last_label}"' if self.last_label else None
-            raise _Overflow
+def type_size(size: float, scale: float, min_size: float) -> float:
+    """A style's size at `scale`: shrinking stops at the layout's minimum (text designed
+    smaller than the minimum keeps its designed size), growing is free."""
+    if scale >= 1.0:
+        return size * scale
+    return max(size * scale, min(size, min_size))
 
 
-def page_size(routine: Routine, layout: Layout) -> tuple[float, float]:
-    return PAGE_SIZES[routine.paper or layout.paper]
-
-
-def stack_height(flowables: list[Flowable], width: float) -> float:
-    """Height of flowables stacked as a frame would stack them (no space before the first)."""
-    total = 0.0
-    for i, f in enumerate(flowables):
-        _, h = f.wrap(width, 10_000)
-        total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
-    return total
-
-
-def draw_stack(canvas, flowables: list[Flowable], x: float, y_top: float, width: float) -> None:
-    y = y_top
-    for i, f in enumerate(flowables):
-        if i:
-            y -= f.getSpaceBefore()
-        _, h = f.wrap(width, 10_000)
-        f.drawOn(canvas, x, y - h)
-        y -= h + f.getSpaceAfter()
-
-
-def _block_heights(flowables: list[Flowable], width: float) -> list[float]:
-    """Heights of the column blocks; a KeepTogether counts as one block."""
-    out = []
-    for f in flowables:
-        parts = f._content if isinstance(f, KeepTogether) else [f]
-        out.append(stack_height(parts, width) + f.getSpaceBefore() + f.getSpaceAfter())
+def paragraph_styles(layout: Layout, scale: float) -> dict[str, ParagraphStyle]:
+    """The layout's styles at one scale."""
+    faces = fonts.register()
+    out: dict[str, ParagraphStyle] = {}
+    for name, s in layout.styles.items():
+        size = type_size(s.size, scale, layout.min_text)
+        out[name] = ParagraphStyle(
+            name,
+            fontName=faces[s.font],
+            fontSize=size,
+            leading=size * s.leading,
+            textColor=colors.HexColor(s.color),
+            spaceBefore=s.space_before * scale,
+            spaceAfter=s.space_after * scale,
+            alignment=ALIGN[s.align],
+            leftIndent=s.indent * MM,
+            bulletFontName=faces["bold"],
+            bulletFontSize=size,
+        )
+    for role in list(out):  # list items: a hanging indent, the bullet in the accent colour
+        base = out[role]
+        for numbered in (False, True):
+            name = f"{role}-{'numbered' if numbered else 'bullet'}"
+            out[name] = ParagraphStyle(
+                name,
+                parent=base,
+                leftIndent=base.leftIndent + base.fontSize * (1.5 if numbered else 1.1),
+                bulletIndent=base.leftIndent,
+                bulletColor=colors.HexColor(layout.accent),
+            )
+    out["day"] = ParagraphStyle("day", parent=out["small"], alignment=TA_CENTER)
     return out
 
 
-def _first_misfit(flow: list[Flowable], heights: list[float], columns: int, limit: float) -> str | None:
-    """The label of the first block that no longer fits when the columns are filled in order."""
-    col, used = 1, 0.0
-    for f, b in zip(flow, heights, strict=True):
-        if used and used + b > limit:
-            col, used = col + 1, 0.0
-        if b > limit or col > columns:
-            label = getattr(f, "_kc_label", None)
-            return f'everything from "{label}" on' if label else None
-        used += b
-    return None
+@dataclass
+class Tags:
+    """What a flowable stands for, for fit errors and repeated headings (kept beside it, by id)."""
+
+    labels: dict[int, str]
+    sections: dict[
+        int, tuple[int, list[Flowable], bool]
+    ]  # id of an item's flowable -> (section, its continued heading, first item?)
 
 
-def _balanced_height(heights: list[float], columns: int, limit: float) -> float | None:
-    """Smallest column height that holds the blocks in order in `columns` columns; None if over `limit`."""
+class Flow:
+    """Makes the flowables of a tree at one scale, leaving out the optional blocks in `skip`."""
 
-    def fits(h: float) -> bool:
-        col, used = 1, 0.0
-        for b in heights:
-            if used and used + b > h:
-                col, used = col + 1, 0.0
-            if b > h or col > columns:
-                return False
-            used += b
-        return True
+    def __init__(
+        self, layout: Layout, scale: float, cache: Cache, skip: frozenset[str] = frozenset(), keep: str | None = None
+    ) -> None:
+        self.layout = layout
+        self.keep = keep or layout.keep
+        self.scale = scale
+        self.cache = cache
+        self.skip = skip
+        self.st = cache.get("style", (layout.fingerprint, scale), lambda: paragraph_styles(layout, scale))
+        self.tags = Tags({}, {})
+        self._sections = 0
+        self._given: set[int] = set()  # ids of cached flowables already in this story
 
-    if not heights:
-        return 0.0
-    if not fits(limit):
-        return None
-    lo, hi = max(heights), limit
-    if fits(lo):
-        return lo
-    while hi - lo > 1.0:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
-    return hi
+    def _once(self, region: str, key: Any, make: Any) -> Any:
+        """A cached flowable, or a fresh one if this story already holds the cached one: a
+        flowable stands in one place of a story (Platypus keeps state on it, tags key on its id)."""
+        f = self.cache.get(region, key, make)
+        if f is not None and id(f) in self._given:
+            f = make()
+        if f is not None:
+            self._given.add(id(f))
+        return f
 
+    # ------------------------------------------------------------ small pieces
 
-def _build(plan: PagePlan, routine: Routine, layout: Layout, measure_only: bool = False) -> bytes:
-    """Lay the plan out; with `measure_only`, stop once a one-page layout is known to fit."""
-    width, height = page_size(routine, layout)
-    top, right, bottom, left = (m * MM for m in layout.margins)
-    inner_w = width - left - right
-    buf = io.BytesIO()
-    doc = _Doc(
-        buf,
-        layout.max_pages,
-        plan.labels,
-        pagesize=(width, height),
-        leftMargin=left,
-        rightMargin=right,
-        topMargin=top,
-        bottomMargin=bottom,
-        title=plan.title,
-        author=plan.author,
-        subject=plan.subject,
-        creator=f"kneecard {__version__}",
-        keywords="knee, running, recovery, exercise",
-        lang=layout.lang,
-        invariant=1,
-        displayDocTitle=1,
-        initialFontName=fonts.register()["regular"],  # else an unembedded Helvetica is referenced
-    )
-    single = layout.max_pages == 1
-    gap = layout.gap * MM
-    head_h = stack_height(plan.top, inner_w) + (gap / 2 if plan.top else 0)
-    # On a one-page layout the bottom area is pinned to the foot of the page; on longer
-    # layouts it simply follows the columns.
-    foot = plan.bottom if single else []
-    foot_h = stack_height(foot, inner_w) + (gap / 2 if foot else 0)
-    flow = plan.columns if single else plan.columns + plan.bottom
-    col_w = (inner_w - gap * (layout.columns - 1)) / layout.columns
-    avail = height - top - bottom - head_h - foot_h
-    col_h = avail
-    if single and layout.columns > 1:
-        heights = _block_heights(flow, col_w)
-        balanced = _balanced_height(heights, layout.columns, avail)
-        if balanced is None:
-            raise _Overflow(_first_misfit(flow, heights, layout.columns, avail))
-        col_h = min(avail, balanced + 6)
-        plan.room = avail / max(balanced, 1.0)
-        if measure_only:
-            return b""
+    def para(self, markup: str, style: str, bullet: str | None = None) -> Flowable:
+        """A paragraph; the same markup in the same style is parsed and line-broken once per process."""
+        key = (self.layout.fingerprint, self.scale, style, markup, bullet)
+        return rl_private.reusable(self._once("para", key, lambda: rl_private.Para(markup, self.st[style], bulletText=bullet)))
 
-    def frames(first: bool) -> list[Frame]:
-        y_top = height - top - (head_h if first else 0)
-        h = col_h if first else height - top - bottom
-        return [
-            Frame(
-                left + i * (col_w + gap),
-                y_top - h,
-                col_w,
-                h,
-                id=f"col{i + 1}",
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
+    def table_font(self) -> list[tuple]:
+        """Tables set a cell font even around flowables; name ours, or Helvetica sneaks in unembedded."""
+        return [("FONT", (0, 0), (-1, -1), fonts.register()["regular"], self.st["body"].fontSize)]
+
+    def row(
+        self, cells: list[Any], widths: list[Any], valign: str = "TOP", gap: float = 0, top: float = 0, bottom: float = 0
+    ) -> Table:
+        """A borderless one-row table: things side by side (figure and steps, QR and address)."""
+        table = Table([cells], colWidths=widths, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), valign),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                    ("TOPPADDING", (0, 0), (-1, -1), top),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+                ]
             )
-            for i in range(layout.columns)
-        ]
-
-    def on_page(canvas, doc_) -> None:
-        canvas.saveState()
-        if doc_.page == 1 and plan.top:
-            draw_stack(canvas, plan.top, left, height - top, inner_w)
-            rule_y = height - top - head_h + gap / 4
-            canvas.setStrokeColor(HexColor(layout.accent))
-            canvas.setLineWidth(1.2)
-            canvas.line(left, rule_y, width - right, rule_y)
-        if foot:
-            draw_stack(canvas, foot, left, bottom + foot_h - gap / 2, inner_w)
-        footer = layout.render_text("footer", {**plan.context, "page": {"number": doc_.page}})
-        if footer:
-            para = Paragraph(footer, plan.styles["footer"])
-            _, h = para.wrap(inner_w, bottom)
-            y = max(bottom - h - 4 * MM, 7 * MM)
-            canvas.setStrokeColorRGB(0.75, 0.75, 0.75)
-            canvas.setLineWidth(0.5)
-            canvas.line(left, y + h + 1.5 * MM, width - right, y + h + 1.5 * MM)
-            para.drawOn(canvas, left, y)
-        canvas.restoreState()
-
-    doc.addPageTemplates(
-        [
-            PageTemplate(id="first", frames=frames(True), onPage=on_page, autoNextPageTemplate="later"),
-            PageTemplate(id="later", frames=frames(False), onPage=on_page),
-        ]
-    )
-    try:
-        doc.build(list(flow) or [Spacer(1, 1)])
-    except _Overflow:
-        raise _Overflow(doc.overflow) from None
-    return buf.getvalue()
-
-
-def scales_for(layout: Layout) -> list[float]:
-    """Candidate scales, largest first: growing in coarse steps up to the layout's max_scale
-    (filling a page needs no precision), shrinking in fine steps down to its minimum body size."""
-    low = layout.min_body / layout.styles["body"].size
-    up = [round(1.0 + GROW_STEP * i, 4) for i in range(1, int((layout.max_scale - 1.0) / GROW_STEP + 1e-9) + 1)]
-    down = [round(1.0 - SCALE_STEP * i, 4) for i in range(1, int((1.0 - low) / SCALE_STEP + 1e-9) + 1)]
-    return sorted({*up, layout.max_scale, 1.0, *down, round(low, 4)} - {s for s in down if s < low}, reverse=True)
-
-
-def _search(
-    routine: Routine, library: Library, layout: Layout, scales: list[float], skip: frozenset[str]
-) -> tuple[bytes | None, str | None]:
-    """The PDF at the largest of `scales` (largest first) that fits; else None and what does
-    not fit at the smallest size.
-
-    A one-page layout is measured without being built; the plan that measured as fitting is
-    then built as it is, so its line breaks are worked out once."""
-    plans: dict[float, PagePlan | None] = {}
-    built: dict[float, bytes] = {}  # layouts that cannot be measured are built while searching
-    misfits: dict[float, str | None] = {}
-
-    def fits(i: int) -> bool:
-        scale = scales[i]
-        if scale not in plans:
-            plan = compose(routine, library, layout, scale, skip)
-            try:
-                pdf = _build(plan, routine, layout, measure_only=True)
-                plans[scale] = plan
-                if pdf:
-                    built[scale] = pdf
-            except _Overflow as over:
-                plans[scale] = None
-                misfits[scale] = over.label
-        return plans[scale] is not None
-
-    # Fitting is monotone in scale: binary search for the first (largest) scale that fits,
-    # starting at full size, the usual answer.
-    lo, hi, found = 0, len(scales) - 1, None
-    start = scales.index(1.0) if 1.0 in scales else 0
-    if fits(start):
-        found, hi = start, start - 1
-        room = plans[scales[start]].room  # type: ignore[union-attr]
-        if room is not None:
-            # text height grows about as the square of the scale: larger sizes beyond what the
-            # measured room allows cannot fit, so the search skips them
-            ceiling = scales[start] * room**0.5 * 1.02
-            lo = next((i for i in range(start) if scales[i] <= ceiling), start)
-    else:
-        lo = start + 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if fits(mid):
-            found, hi = mid, mid - 1
-        else:
-            lo = mid + 1
-    if found is None:
-        fits(len(scales) - 1)  # the smallest size says what does not fit
-        return None, misfits.get(scales[-1])
-    for i in range(found, len(scales)):  # the measured fit is confirmed by the real layout
-        if fits(i):
-            if scales[i] in built:
-                return built[scales[i]], None
-            try:  # a measured plan has only been wrapped, never drawn: build it as it is
-                return _build(plans[scales[i]], routine, layout), None  # type: ignore[arg-type]
-            except _Overflow:
-                continue
-    return None, None
-
-
-def render(routine: Routine, library: Library, layout: Layout) -> bytes:
-    """The PDF at the largest scale that fits: grown up to the layout's max_scale to fill the
-    page, shrunk down to its minimum body size when the content is long."""
-    if layout.cards is not None:
-        from pdfgen.impose import render_cards
-
-        return render_cards(routine, library, layout, page_size(routine, layout))
-    scales = scales_for(layout)
-    # Optional extras (figures, the tracker) only at full size or larger: they never shrink
-    # the routine. The least wanted goes first until the rest fits.
-    extras = layout.optional
-    for keep in range(len(extras), 0, -1):
-        pdf, _ = _search(routine, library, layout, [s for s in scales if s >= 1.0], frozenset(extras[keep:]))
-        if pdf is not None:
-            return pdf
-    pdf, misfit = _search(routine, library, layout, scales, frozenset(extras))
-    if pdf is not None:
-        return pdf
-    pages = "1 page" if layout.max_pages == 1 else f"{layout.max_pages} pages"
-    raise InputError(
-        Problem(
-            None,
-            None,
-            "routine",
-            f"{misfit or 'the routine'} does not fit on {pages} of layout '{layout.name}' "
-            f"even at {layout.min_body:g} pt text "
-            "(drop some methods with --methods or exercises with --exercises, or shorten the notes"
-            + (", or use --layout large-print, which may run to several pages)" if layout.max_pages == 1 else ")"),
         )
-    )
+        return table
+
+    def bullets(self, items: tuple[str, ...], role: str, numbered: bool) -> list[Flowable]:
+        style = f"{role}-{'numbered' if numbered else 'bullet'}"
+        return [self.para(line, style, f"{i}." if numbered else "•") for i, line in enumerate(items, 1)]
+
+    def figure(self, fig: d.Figure) -> Flowable | None:
+        """The drawing at the layout's figure size; worked out once per process (it does not scale with text)."""
+        width, height, _ = self.layout.figure
+        accent = self.layout.accent
+        key = (repr(fig.illustration), fig.icon, width, height, accent)
+
+        def make() -> Flowable | None:
+            from pdfgen.figures.draw import figure_flowable
+            from pdfgen.figures.icons import draw_icon
+
+            if fig.illustration is not None:
+                return rl_private.Replay(figure_flowable(fig.illustration, width * MM, height * MM, accent))
+            if fig.icon:
+                return rl_private.Replay(draw_icon(fig.icon, min(width, height) * MM * 0.7, accent))
+            return None
+
+        return self._once("figure", key, make)
+
+    def qr(self, url: str) -> Flowable:
+        size = QR_MM * MM
+        return self._once("figure", ("qr", url, size), lambda: rl_private.Replay(qr_drawing(url, size)))
+
+    # ------------------------------------------------------------ blocks
+
+    def blocks(self, blocks: tuple[d.Block, ...] | list[d.Block], width: float) -> list[Flowable]:
+        return [f for b in blocks for f in self.block(b, width)]
+
+    def block(self, b: d.Block, width: float) -> list[Flowable]:
+        if isinstance(b, d.Heading):
+            return [self.para(b.text, HEADING_STYLE[b.level])]
+        if isinstance(b, d.Para):
+            return [self.para(b.text, b.role)]
+        if isinstance(b, d.ListBlock):
+            return self.list_block(b, width)
+        if isinstance(b, d.Figure):
+            fig = None if (b.optional and "figure" in self.skip) else self.figure(b)
+            return [fig] if fig is not None else []
+        if isinstance(b, d.Link):
+            return [self.link(b, width)]
+        if isinstance(b, d.Box):
+            return [self.box(b, width)]
+        if isinstance(b, d.Item):
+            f = self.item(b, width)
+            return f.parts if isinstance(f, _Run) else [f]
+        if isinstance(b, d.ClubBand):
+            return self.club(b, width)
+        if isinstance(b, d.Tracker):
+            return [] if (b.optional and "tracker" in self.skip) else self.tracker(b)
+        if isinstance(b, d.Section):
+            return self.section(b, width)
+        if isinstance(b, d.Columns):
+            return self.columns(b, width)
+        if isinstance(b, d.Group):
+            return self.blocks(b.children, width)
+        raise TypeError(f"no flowable for {type(b).__name__}")
+
+    def list_block(self, b: d.ListBlock, width: float) -> list[Flowable]:
+        per_column = self.chars(width / b.columns, b.role)
+        lengths = [len(d.plain(i)) + 3 for i in b.items]
+        short = sum(lengths) <= 1.5 * per_column * len(lengths)  # short items: a line or two each in a column
+        if b.columns > 1 and per_column >= MIN_COLUMN_CHARS and (per_column >= MIN_CHARS or short) and len(b.items) > 2:
+            half = (len(b.items) + 1) // 2
+            left = self.bullets(b.items[:half], b.role, b.numbered)
+            right = self.bullets(b.items[half:], b.role, b.numbered)
+            return [self.row([left, right], ["50%", "50%"], gap=4, top=1, bottom=1)]
+        return self.bullets(b.items, b.role, b.numbered)
+
+    def chars(self, width: float, role: str) -> float:
+        """About how many characters of `role` text a line of `width` holds."""
+        return width / (0.5 * self.st[role].fontSize)
+
+    def columns(self, b: d.Columns, width: float) -> list[Flowable]:
+        """Groups side by side where each column still holds a readable line, else one under another."""
+        n = len(b.groups)
+        if n > 1 and self.chars(width / n, "box_body") >= MIN_CHARS:
+            cells = [self.blocks(g.children, width / n - 4) for g in b.groups]
+            return [self.row(cells, [f"{100 / n:g}%"] * n, gap=4, top=1, bottom=2)]
+        return [f for g in b.groups for f in self.blocks(g.children, width)]
+
+    def item_parts(self, b: d.Item, width: float) -> list[Flowable]:
+        """Name, then the figure above (cards, large print) or beside the rest of the item."""
+        children = b.children
+        if b.run_in:  # name and dose on one line: '<b>Wall sit</b>  Hold 10–30 s · 5 times'
+            dose = self.st["dose"]
+            font = f'name="{dose.fontName}" size="{dose.fontSize:.2f}" color="{self.layout.accent}"'
+            markup = f"{b.heading.text}  <font {font}>{children[0].text}</font>"
+            head = self.para(markup, "h3")
+            children = children[1:]
+        else:
+            head = self.para(b.heading.text, "h3")
+        fig = self.figure(b.figure) if b.figure is not None and not (b.figure.optional and "figure" in self.skip) else None
+        fig_w, _, position = self.layout.figure
+        if fig is None:
+            return [head, *self.blocks(children, width)]
+        if position == "top":
+            return [head, fig, Spacer(1, 2 * self.scale), *self.blocks(children, width)]
+        text_w = width - (fig_w + 2.5) * MM
+        links = [c for c in children if isinstance(c, d.Link)]  # at full width, so the address never wraps beside a figure
+        beside = self.blocks([c for c in children if not isinstance(c, d.Link)], text_w)
+        return [head, self.row([fig, beside], [(fig_w + 2.5) * MM, None], top=1), *self.blocks(links, width)]
+
+    def item(self, b: d.Item, width: float, heading: list[Flowable] | None = None, section: tuple | None = None) -> Flowable:
+        """One item kept in one piece (or, where the layout says `keep: start`, its start kept
+        together and its steps free to run on), so a section heading rides with its first item."""
+        content = [*(heading or []), *self.item_parts(b, width)]
+        head = len(heading or []) + (2 if b.run_in else 3)  # section heading, name (and dose), first part
+        if self.keep == "start" and len(content) > head:
+            block: Flowable = KeepTogether(content[:head])
+            rest = content[head:]
+        else:
+            block, rest = KeepTogether(content), []
+        for f in [block, *content]:
+            self.tags.labels[id(f)] = b.label  # the same label once Platypus unpacks the block
+            if section is not None:
+                self.tags.sections[id(f)] = section
+        return block if not rest else _Run([block, *rest])
+
+    def section(self, b: d.Section, width: float) -> list[Flowable]:
+        head = self.blocks(b.heading, width)
+        if not any(isinstance(c, d.Item) for c in b.children):
+            return head + self.blocks(b.children, width)
+        self._sections += 1
+        continued = [self.para(b.continued, "h2")] if b.continued else []
+        out: list[Flowable] = []
+        for i, c in enumerate(b.children):
+            if isinstance(c, d.Item):
+                f = self.item(c, width, head if i == 0 else None, (self._sections, continued, i == 0))
+                out += f.parts if isinstance(f, _Run) else [f]
+            else:
+                out += self.block(c, width)
+        return out
+
+    def box(self, b: d.Box, width: float) -> Table:
+        """A framed box, a row per line of content, so a long box can run on to the next page
+        (framed again there) instead of leaving a page half empty."""
+        box: Box = self.layout.boxes[b.role]
+        pad = box.padding * MM * max(self.scale, 0.7)
+        inner = width - 2 * pad - box.stripe * MM
+        lines = self.blocks(b.children, inner)
+        # the title repeats where the box runs on; its first two lines never stay behind alone
+        rows: list[list[Flowable]] = [[self.para(b.title, "box_title")], lines[:2], *([f] for f in lines[2:])]
+        rows = [r for r in rows if r]
+        last = len(rows) - 1
+        cmds: list[tuple] = [
+            *self.table_font(),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad + box.stripe * MM),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (0, 0), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, last), (0, last), pad),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        for i in range(1, last + 1):  # the spacing the lines would have had in one cell
+            cmds.append(("TOPPADDING", (0, i), (0, i), rows[i - 1][-1].getSpaceAfter() + rows[i][0].getSpaceBefore()))
+        if box.background:
+            cmds.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(box.background)))
+        if box.border:
+            cmds.append(("BOX", (0, 0), (-1, -1), box.border_width, colors.HexColor(box.border)))
+        if box.stripe:
+            cmds.append(("LINEBEFORE", (0, 0), (0, -1), box.stripe * MM, colors.HexColor(box.border or self.layout.accent)))
+        table = Table([[r] for r in rows], colWidths=["100%"], style=TableStyle(cmds), repeatRows=1)
+        table.spaceBefore = 2 * self.scale
+        table.spaceAfter = 4 * self.scale
+        return table
+
+    def link(self, b: d.Link, width: float) -> Table:
+        """A QR code big enough to scan from paper, with the address printed for those who type."""
+        size = QR_MM * MM
+        text = [self.para(b.heading, "box_title"), self.para(d.esc(b.url), "small")]
+        band = self.row([self.qr(b.url), text], [size + 3 * MM, None], valign="MIDDLE")
+        band.spaceAfter = 4 * self.scale
+        return band
+
+    def aside(self, main: list[d.Block], link: d.Link, width: float) -> Table:
+        """Blocks with a link's QR code beside them on the right and its address under them in
+        full (never broken in a narrow column): a page header carries the link without a band."""
+        size = QR_MM * MM
+        text_w = width - size - 4 * MM
+        address = self.para(f"<b>{link.heading}</b>  {d.esc(link.url)}", "small")
+        table = self.row([[*self.blocks(main, text_w), address], self.qr(link.url)], [None, size], valign="BOTTOM", gap=4 * MM)
+        table.setStyle(TableStyle([("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
+        return table
+
+    def club(self, b: d.ClubBand, width: float) -> list[Flowable]:
+        """Club band: logo, name, web address, and the address as a QR code with its caption."""
+        if not b.qr:  # a compact line where the page has no room for a band
+            line = f"<b>{b.name}</b>" + (f"  ·  {d.esc(b.url)}" if b.url else "")
+            return [self.para(line, "body")]
+        cells: list[Any] = []
+        widths: list[Any] = []
+        if b.logo:
+            from pdfgen import images
+
+            cells.append(images.logo(b.logo, QR_MM * MM))
+            widths.append((QR_MM + 4) * MM)
+        about = [self.para(b.name, "h2")]
+        if b.url:
+            about.append(self.para(d.esc(b.url), "small"))
+        cells.append(about)
+        widths.append(None)
+        if b.url:
+            cells.append([self.qr(b.url), self.para(b.caption, "day")] if b.caption else [self.qr(b.url)])
+            widths.append((QR_MM + 2) * MM)
+        band = self.row(cells, widths, valign="MIDDLE", gap=2 * MM)
+        band.spaceAfter = 4 * self.scale
+        return [band]
+
+    def tracker(self, b: d.Tracker) -> list[Flowable]:
+        """Two weeks on paper: a box a day for each exercise (L and R where it is done per side),
+        a pain score 0–10 a day, and a line for notes."""
+        label_w = 46 * MM
+        body = self.st["small"]
+        cell_h = max(5.2 * MM, body.leading + 2)
+        head = [self.para(b.day_label, "small")] + [self.para(str(n), "day") for n in range(1, b.days + 1)]
+        rows: list[list[Any]] = [head]
+        for r in b.rows:
+            boxes = [TickBoxes(2 if r.per_side else 1, cell_h) if due else NotDue(cell_h) for due in r.due[: b.days]]
+            rows.append([self.para(r.label, "small"), *boxes])
+        rows.append([self.para(b.pain_label, "small")] + [Spacer(1, cell_h - TickBoxes.PADDING)] * b.days)
+        grid = Table(rows, colWidths=[label_w] + [None] * b.days)  # rows grow with their labels: nothing overprints
+        grey = colors.HexColor("#9a9a9a")
+        grid.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, grey),
+                    ("LINEBEFORE", (1, 0), (-1, -1), 0.4, grey),
+                    ("LINEBEFORE", (8, 0), (8, -1), 1.2, colors.HexColor(self.layout.accent)),  # week 2 starts
+                ]
+            )
+        )
+        notes = Table([[self.para(b.notes_label, "small"), ""]], colWidths=[label_w, None], rowHeights=[cell_h])
+        notes.setStyle(
+            TableStyle(
+                [
+                    *self.table_font(),
+                    ("LINEBELOW", (1, 0), (1, 0), 0.4, grey),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        notes.spaceAfter = 6 * self.scale
+        return [self.para(b.heading, "box_title"), grid, notes]
+
+
+class _Run:
+    """An item whose start is kept together and whose remaining parts flow on (keep: start)."""
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        self.parts = parts

@@ -31,8 +31,10 @@ ROUTINE_FIELDS = (
     "backs",
     "url",
     "tracker",
+    "country",
 )
 CLUB_FIELDS = ("name", "logo", "url")
+DEFAULT_COUNTRY = "gb"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LIMITS = {"name": 80, "notes": 800, "club.name": 80, "club.url": 300}
 
@@ -60,6 +62,7 @@ class Routine:
     backs: bool = False  # card layouts: print a back sheet for each front sheet
     url: str | None = None  # a link for this routine (e.g. the physio's video), printed with a QR code
     tracker: bool | None = None  # the two-week paper tracker: on, off, or None = when it fits
+    country: str = "gb"  # where to go for help: the services the red flags name (safety.yaml countries)
 
     @property
     def has_ice(self) -> bool:
@@ -113,11 +116,22 @@ def _text(src: _Origin, key: str, value: Any, origin: str, limit: int, multiline
     return text or None
 
 
+def _cut(text: Any, limit: int = 80) -> str:
+    """A value echoed in a message, cut so that a 5,000-character paste stays a one-line error."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def _id_list(src: _Origin, key: str, value: Any, origin: str) -> tuple[str, ...] | None:
     if value is None:
         return None
     if isinstance(value, str):
+        if not value.strip():
+            return None  # --methods "" means "not given": the default, all of them
         value = [v.strip() for v in value.split(",") if v.strip()]
+    if value == []:  # ",,," or []: never silently a routine without methods (and so without the ice note)
+        src.problem(key, origin, "names no ids (give ids like a,b, or leave it out for the default)")
+        return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         src.problem(key, origin, "is not a list of ids (a list like [a, b] or 'a,b' is allowed)")
         return None
@@ -141,6 +155,8 @@ def resolve(
     notes = _text(src, "notes", *src.get("notes"), LIMITS["notes"], multiline=True)
 
     paper, origin = src.get("paper")
+    if isinstance(paper, str) and paper.strip().lower() in PAPERS:
+        paper = paper.strip().lower()  # A4, Letter: what people write
     if paper is not None and paper not in PAPERS:
         src.problem("paper", origin, f"'{paper}' is not a paper size{did_you_mean(str(paper), PAPERS)} (allowed: a4, letter)")
         paper = None
@@ -282,14 +298,22 @@ def resolve(
                 src.problem(
                     "club" if club_origin == "file" else "url",
                     club_origin,
-                    f"url '{club_url}' is not a web address (http:// or https://, no spaces)",
+                    f"url '{_cut(club_url)}' is not a web address (http:// or https://, no spaces, "
+                    f"at most {LIMITS['club.url']} characters)",
                 )
                 club_url = None
             logo = club_value.get("logo")
             logo_path = None
             if logo is not None:
                 logo_path = Path(str(logo)) if club_origin == "option" else base_dir / str(logo)
-                if logo_path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+                if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", str(logo)):
+                    src.problem(
+                        "club" if club_origin == "file" else "logo",
+                        club_origin,
+                        f"logo '{_cut(str(logo))}' is a web address; links are not logos (download the picture, give its file)",
+                    )
+                    logo_path = None
+                elif logo_path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
                     src.problem(
                         "club" if club_origin == "file" else "logo",
                         club_origin,
@@ -325,9 +349,24 @@ def resolve(
         src.problem(
             "url",
             origin,
-            f"'{url}' is not a web address (http:// or https://, no spaces, at most {LIMITS['club.url']} characters)",
+            f"'{_cut(url)}' is not a web address (http:// or https://, no spaces, at most {LIMITS['club.url']} characters)",
         )
         url = None
+    # country: which services the red flags name (a Letter page does not make it the US)
+    country, origin = src.get("country")
+    countries = library.safety.countries
+    if country is None:
+        country = DEFAULT_COUNTRY if DEFAULT_COUNTRY in countries else next(iter(countries), DEFAULT_COUNTRY)
+    elif not isinstance(country, str) or country.lower() not in countries:
+        src.problem(
+            "country",
+            origin,
+            f"'{country}' is not a country with help services in the data{did_you_mean(str(country).lower(), countries)} "
+            f"(allowed: {', '.join(countries)})",
+        )
+        country = DEFAULT_COUNTRY
+    else:
+        country = country.lower()
     for key in ROUTINE_FIELDS:
         reader.used.add(key)
     reader.finish()
@@ -347,4 +386,5 @@ def resolve(
         backs=bool(backs),
         url=url,
         tracker=tracker,
+        country=country,
     )

@@ -22,16 +22,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from pdfgen.build import library  # noqa: E402
-from pdfgen.figures import draw_figure, draw_icon  # noqa: E402
+from pdfgen.figures.draw import draw_figure  # noqa: E402
+from pdfgen.figures.icons import draw_icon  # noqa: E402
 from pdfgen.fonts import register  # noqa: E402
 
 
 def sheet(data: Path | None, accent: str) -> bytes:
-    """One A4 page: nine figures large, the same nine at card size, then the five icons."""
+    """One A4 page: every exercise figure large, the same at card size, then the five icons."""
     lib = library(data)
     faces = register()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1)
+    c = Canvas(buf, pagesize=A4, invariant=1, initialFontName=faces["regular"])  # else a bare Helvetica is referenced
     c.setTitle("kneecard figures")
     c.setAuthor("kneecard")
     width, height = A4
@@ -39,7 +40,9 @@ def sheet(data: Path | None, accent: str) -> bytes:
     c.setFont(faces["bold"], 13)
     c.drawString(margin, height - margin - 4 * mm, "kneecard exercise figures and method icons")
     exercises = list(lib.exercises.values())
-    cols, cell_w, cell_h = 3, (width - 2 * margin) / 3, 52 * mm
+    cols = 3 if len(exercises) <= 9 else 4  # three rows either way: the page holds them all
+    cell_w, cell_h = (width - 2 * margin) / cols, 52 * mm if cols == 3 else 46 * mm
+    rows = -(-len(exercises) // cols)
     top = height - margin - 10 * mm
     for i, item in enumerate(exercises):
         x = margin + (i % cols) * cell_w
@@ -54,7 +57,7 @@ def sheet(data: Path | None, accent: str) -> bytes:
         c.drawString(x + 3 * mm, y + cell_h - 9 * mm, f"{item.id} · {item.region}")
         if item.illustration is not None:
             renderPDF.draw(draw_figure(item.illustration, cell_w - 6 * mm, cell_h - 13 * mm, accent), c, x + 3 * mm, y + 2.5 * mm)
-    y = top - 3 * cell_h - 8 * mm
+    y = top - rows * cell_h - 8 * mm
     c.setFont(faces["bold"], 9)
     c.setFillColor("#222222")
     c.drawString(margin, y, "At card size (35 mm wide)")

@@ -66,3 +66,11 @@ def text(pdf: bytes) -> str:
     whitespace folded so tests can look for phrases that wrap across lines."""
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regen-samples",
+        action="store_true",
+        help="rebuild samples/ (PDFs and PNG previews) with samples/build.py instead of comparing against them",
+    )

@@ -34,7 +34,7 @@ def test_list_tables_and_json(run):
     out = run("list").output
     assert "clamshell" in out and "one-page" in out and "ice" in out
     exercises = json.loads(run("list", "exercises", "--json").output)
-    assert len(exercises) == 9
+    assert len(exercises) == 10
     assert {"id", "name", "region"} <= set(exercises[0])
     assert {x["region"] for x in exercises} == {"lateral", "front", "above"}
     regions = json.loads(run("list", "regions", "--json").output)

@@ -16,8 +16,8 @@ LIB = library(None)
 def test_counts_and_ids():
     assert list(LIB.methods) == ["cool-down", "stretch", "ice", "refuel", "massage"]
     assert list(LIB.regions) == ["lateral", "front", "above"]
+    assert {r.id: len(r.exercises) for r in LIB.regions.values()} == {"lateral": 3, "front": 3, "above": 4}
     for region in LIB.regions.values():
-        assert len(region.exercises) == 3
         assert all(LIB.exercises[x].region == region.id for x in region.exercises)
 
 
@@ -103,3 +103,12 @@ def test_empty_ice_method_is_refused(run, data_copy):
     data = edit_data(data_copy, lambda name, text: text.replace("  method: ice ", '  method: "" '))
     result = run("check", "--data", data)
     assert result.exit_code == 2 and "ice.method: is empty" in result.stderr
+
+
+def test_a_region_id_used_twice_is_one_error_not_an_echo(run, data_copy):
+    regions = data_copy / "regions.yaml"
+    regions.write_text(regions.read_text().replace("id: front", "id: lateral", 1))
+    result = run("check", "--data", data_copy)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'lateral' is used twice" in lines[0] and f"{regions}:" in lines[0], lines

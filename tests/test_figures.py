@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from pypdf import PdfReader
 from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 
-from pdfgen import figures
 from pdfgen.build import library
+from pdfgen.figures import colours, draw, export, icons
+from pdfgen.figures import pose as schema
 
 LIB = library(None)
 ACCENT = "#1f5f73"
@@ -48,15 +50,15 @@ def assert_inside(objs: list[dict], w: float, h: float, at: float = 20.0) -> Non
 @pytest.mark.parametrize("xid", list(LIB.exercises))
 def test_every_exercise_has_a_valid_pose(xid):
     ill = LIB.exercises[xid].illustration
-    assert isinstance(ill, figures.Illustration) and ill.image is None
-    assert ill.view in figures.VIEWS and ill.base in figures.BASES
-    assert set(ill.props) <= set(figures.PROPS)
-    assert ill.moving and set(ill.moving) <= set(figures.MOVING)
+    assert isinstance(ill, schema.Illustration) and ill.image is None
+    assert ill.view in schema.VIEWS and ill.base in schema.BASES
+    assert set(ill.props) <= set(schema.PROPS)
+    assert ill.moving and set(ill.moving) <= set(schema.MOVING)
     assert ill.start != ill.end, "a figure shows a movement"
     for pose in (ill.start, ill.end):
-        assert figures.TRUNK_RANGE[0] <= pose.trunk <= figures.TRUNK_RANGE[1]
+        assert schema.TRUNK_RANGE[0] <= pose.trunk <= schema.TRUNK_RANGE[1]
         for side in (pose.left, pose.right):
-            for key, (lo, hi) in figures.SIDE_RANGES.items():
+            for key, (lo, hi) in schema.SIDE_RANGES.items():
                 assert lo <= getattr(side, key) <= hi, (xid, key)
 
 
@@ -91,7 +93,7 @@ def test_poses_a_physio_would_recognise():
 def test_figure_stays_inside_its_box_whatever_the_shape(xid):
     ill = LIB.exercises[xid].illustration
     for w, h in BOXES:
-        drawing = figures.figure_flowable(ill, w, h, ACCENT)
+        drawing = draw.figure_flowable(ill, w, h, ACCENT)
         assert (drawing.width, drawing.height) == (w, h)
         objs = drawn_objects(drawing, w, h)
         assert_inside(objs, w, h)
@@ -101,19 +103,19 @@ def test_figure_stays_inside_its_box_whatever_the_shape(xid):
         assert span_x > 0.75 * w or span_y > 0.75 * h
 
 
-@pytest.mark.parametrize("name", figures.ICONS)
+@pytest.mark.parametrize("name", schema.ICONS)
 def test_icons_stay_inside_their_square(name):
     size = 12 * MM
-    assert_inside(drawn_objects(figures.draw_icon(name, size, ACCENT), size, size), size, size)
+    assert_inside(drawn_objects(icons.draw_icon(name, size, ACCENT), size, size), size, size)
 
 
 def test_unknown_icon_is_refused():
     with pytest.raises(ValueError, match="walk"):
-        figures.draw_icon("sprint", 20)
+        icons.draw_icon("sprint", 20)
 
 
 def grey_histogram(ill, accent: str) -> list[int]:
-    pdf = figures.figure_pdf(ill, 60 * MM, 45 * MM, accent)
+    pdf = export.figure_pdf(ill, 60 * MM, 45 * MM, accent)
     image = pdfium.PdfDocument(pdf)[0].render(scale=4, grayscale=True).to_pil().convert("L")
     return image.histogram()
 
@@ -121,10 +123,12 @@ def grey_histogram(ill, accent: str) -> list[int]:
 @pytest.mark.parametrize("accent", [ACCENT, "#d04a02", "#ffcc00"])
 def test_moving_limb_stays_distinct_in_greyscale(accent):
     """Printed on a black-and-white printer, the highlighted limb and the body differ in grey level."""
-    accent_grey = figures.grey_level(accent)
-    body_grey = figures.grey_level(figures.body_color(accent))
+    accent_grey = colours.grey_level(accent)
+    body_grey = colours.grey_level(colours.body_color(accent))
     assert abs(accent_grey - body_grey) >= 60
-    assert figures.grey_level(figures.GHOST) - max(accent_grey, body_grey) >= 20 or accent_grey > 200
+    # the start pose: never darker than the end pose, never lighter than a laser prints (or than the accent itself)
+    assert body_grey <= colours.grey_level(colours.ghost(colours.body_color(accent))) <= colours.GHOST_LIGHTEST + 0.5
+    assert accent_grey <= colours.grey_level(colours.ghost(accent)) <= max(colours.GHOST_LIGHTEST + 0.5, accent_grey)
     hist = grey_histogram(LIB.exercises["hamstring-stretch"].illustration, accent)
 
     def ink(level: float) -> int:
@@ -135,28 +139,52 @@ def test_moving_limb_stays_distinct_in_greyscale(accent):
     assert ink(accent_grey) > 2000 and ink(body_grey) > 2000
 
 
-def test_start_pose_is_fainter_than_end_pose():
-    ghost, body = figures.grey_level(figures.GHOST), figures.grey_level(figures.body_color(ACCENT))
-    assert ghost > body + 40
+def test_start_pose_is_lighter_and_dashed():
+    ghost, body = colours.grey_level(colours.ghost(colours.body_color(ACCENT))), colours.grey_level(colours.body_color(ACCENT))
+    assert ghost >= body + 30
+    content = PdfReader(io.BytesIO(export.figure_pdf(LIB.exercises["wall-sit"].illustration, 100, 75))).pages[0].get_contents()
+    assert re.search(rb"\[[\d.]+ [\d.]+\] 0 d", content.get_data()), "no dashed stroke"
+
+
+LASER_DROPS = 200  # grey level above which a cheap laser printer may print nothing (the old start pose was 220)
+
+
+@pytest.mark.parametrize("xid", ["hamstring-stretch", "step-down", "clamshell"])
+def test_start_pose_survives_a_laser_printer(monkeypatch, xid):
+    """Most of the start pose is darker than the tints a cheap laser drops. Its pixels are found by
+    drawing it once in black and once in white (same geometry); the real drawing is then read there."""
+    from pdfgen.figures import marks
+
+    def render(ghost_color: str | None) -> list[int]:
+        if ghost_color:
+            monkeypatch.setattr(marks, "ghost", lambda color: ghost_color)
+        pdf = export.figure_pdf(LIB.exercises[xid].illustration, 60 * MM, 45 * MM, ACCENT)
+        return list(pdfium.PdfDocument(pdf)[0].render(scale=4, grayscale=True).to_pil().convert("L").tobytes())
+
+    real, black, white = render(None), render("#000000"), render("#ffffff")
+    start = [level for level, b, w in zip(real, black, white, strict=True) if w - b > 128]
+    assert len(start) > 1000, "the start pose was not found"
+    printed = sum(level < LASER_DROPS for level in start) / len(start)
+    assert printed > 0.7, f"only {printed:.0%} of the start pose is darker than {LASER_DROPS}"
 
 
 def test_figures_reference_no_unembedded_font():
     """ReportLab's renderer sets a font on entry; it must be the embedded one, not bare Helvetica."""
     buf = io.BytesIO()
-    c = Canvas(buf, initialFontName=figures.draw_icon("walk", 20).initialFontName)
-    renderPDF.draw(figures.draw_figure(LIB.exercises["clamshell"].illustration, 100, 80), c, 0, 0)
-    renderPDF.draw(figures.draw_icon("hands", 20), c, 0, 100)
+    c = Canvas(buf, initialFontName=icons.draw_icon("walk", 20).initialFontName)
+    renderPDF.draw(draw.draw_figure(LIB.exercises["clamshell"].illustration, 100, 80), c, 0, 0)
+    renderPDF.draw(icons.draw_icon("hands", 20), c, 0, 100)
     c.showPage()
     c.save()
     fonts = {str(f["/BaseFont"]) for f in PdfReader(io.BytesIO(buf.getvalue())).pages[0]["/Resources"]["/Font"].values()}
     assert not any("Helvetica" in f for f in fonts), fonts
-    pdf = figures.figure_pdf(LIB.exercises["clamshell"].illustration, 100, 80)
+    pdf = export.figure_pdf(LIB.exercises["clamshell"].illustration, 100, 80)
     assert b"Helvetica" not in pdf
 
 
 def test_same_figure_same_bytes():
     ill = LIB.exercises["wall-sit"].illustration
-    assert figures.figure_pdf(ill, 100, 75) == figures.figure_pdf(ill, 100, 75)
+    assert export.figure_pdf(ill, 100, 75) == export.figure_pdf(ill, 100, 75)
 
 
 # ---------------------------------------------------------------- bad data, located
@@ -222,7 +250,7 @@ def test_image_illustration_is_drawn_in_its_box(run, data_copy, tmp_path):
     lib = library(data_copy)
     ill = lib.exercises["clamshell"].illustration
     assert ill.image == (data_copy / "pics" / "clam.png").resolve()
-    drawing = figures.figure_flowable(ill, 100, 100)
+    drawing = draw.figure_flowable(ill, 100, 100)
     image = drawing.contents[0]
     assert image.width == pytest.approx(92) and image.height == pytest.approx(46)  # kept its 2:1 shape
     out = tmp_path / "clam.pdf"
@@ -268,9 +296,9 @@ def test_figure_png_fallback_draws_the_figure_once(run, tmp_path, monkeypatch):
         raise RuntimeError("cannot import desired renderPM backend")
 
     calls = []
-    real = figures.draw_figure
+    real = draw.draw_figure
     monkeypatch.setattr(renderPM, "drawToString", no_backend)
-    monkeypatch.setattr(figures, "draw_figure", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(export, "draw_figure", lambda *a, **k: calls.append(a) or real(*a, **k))
     out = tmp_path / "fig.png"
     result = run("figure", "wall-sit", "-o", out, "--size", "30")
     assert result.exit_code == 0, result.stderr

@@ -27,25 +27,30 @@ def test_user_layout_extends_builtin_and_overrides(run, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "body, field, phrase",
+    "body, line, field, phrase",
     [
-        ('extends: one-page\ntext:\n  title: "{{ routine.nmae }}"\n', "text.title", "nmae"),
-        ('extends: one-page\ntext:\n  title: "{{ routine.__class__.__mro__ }}"\n', "text.title", ""),
-        ("extends: one-page\nstyles:\n  h2: {parent: bodyy}\n", "styles.h2.parent", "did you mean 'body'"),
-        ("extends: one-page\nslots:\n  top: [title, sidebar]\n", "slots.top", "sidebar"),
-        ("extends: one-page\npage:\n  margins: {top: 2}\n", "page.margins.top", "6–80 mm"),
-        ("extends: nowhere\n", "extends", "does not exist"),
-        ('extends: one-page\ntext:\n  title: "{% if %}"\n', "text.title", "Jinja2"),
+        ('extends: one-page\ntext:\n  title: "{{ routine.nmae }}"\n', 3, "text.title", "nmae"),
+        ('extends: one-page\ntext:\n  title: "{{ routine.__class__.__mro__ }}"\n', 3, "text.title", "is not allowed in a layout"),
+        ("extends: one-page\nstyles:\n  h2: {parent: bodyy}\n", 3, "styles.h2.parent", "did you mean 'body'"),
+        ("extends: one-page\nslots:\n  top: [title, sidebar]\n", 3, "slots.top", "sidebar"),
+        ("extends: one-page\npage:\n  margins: {top: 2}\n", 3, "page.margins.top", "6–80 mm"),
+        ("extends: nowhere\n", 1, "extends", "does not exist"),
+        ('extends: one-page\ntext:\n  title: "{% if %}"\n', 3, "text.title", "Jinja2"),
+        ("extends: one-page\nkind: poster\n", 2, "kind", "allowed: page, cards"),
+        ("extends: one-page\npage:\n  keep: maybe\n", 3, "page.keep", "'maybe' is not allowed"),
+        ("extends: cards\ncards:\n  grid: [9, 9]\n", 3, "cards.grid", "each 1–6"),
     ],
 )
-def test_layout_errors_are_clean_exit_2(run, tmp_path, body, field, phrase):
+def test_layout_errors_are_clean_exit_2(run, tmp_path, body, line, field, phrase):
+    """Each mistake is one located line: the file, the line of the mistake, the field, and what is allowed."""
     path = write_layout(tmp_path, "bad", body)
     result = run("build", "--layout", path, "--region", "front", "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2, result.output + result.stderr
     assert "Traceback" not in result.stderr
-    line = next(line for line in result.stderr.splitlines() if f" {field}: " in line)
-    assert line.startswith(f"error: {path}:") or line.startswith("error: ")
-    assert phrase in line
+    prefix = f"error: {path}:{line}: {field}: "
+    matching = [ln for ln in result.stderr.splitlines() if ln.startswith(prefix)]
+    assert matching, result.stderr
+    assert phrase in matching[0]
     assert not (tmp_path / "x.pdf").exists()
 
 

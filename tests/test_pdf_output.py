@@ -52,7 +52,7 @@ def test_ice_default_minutes_come_from_data(build):
 def test_lateral_routine_explains_the_lower_ice_limit(build):
     body = text(build("--region", "lateral"))
     cap, reason = LIB.safety.ice.region_max["lateral"]
-    assert f"{cap} minutes at most" in body
+    assert f"Never leave ice on for more than {cap} minutes." in body
     assert " ".join(reason.split()) in body
 
 

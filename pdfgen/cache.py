@@ -1,0 +1,105 @@
+"""Every cache of a build in one visible object, bounded, with one off switch.
+
+A batch worker or a web server builds many PDFs in one process; most of their work repeats
+(the same content, layout, paragraphs, figures and fitted sizes). The build owns a `Cache`
+and hands it down; `KNEECARD_NO_CACHE=1` turns every region off, and the tests check that
+caches on and off give identical bytes. Keys are values (paths with their size and mtime,
+content fingerprints), never `id()`, so an edited file is seen and a key cannot be reused
+by another object.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# para: a handout or a card deck is ~500 paragraphs; each roster row adds its own few (the name in the
+# title), never used again, so a larger cap only holds more of those (4096 grew each worker by ~30 MB)
+LIMITS = {"library": 4, "layout": 32, "para": 1024, "figure": 256, "fit": 1024, "style": 64, "card": 512}  # entries per region
+DEFAULT_LIMIT = 256
+
+
+class Cache:
+    """Named LRU regions of values; `enabled=False` makes every lookup a miss."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._regions: dict[str, OrderedDict[Hashable, Any]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def from_env(cls) -> Cache:
+        """On, unless KNEECARD_NO_CACHE is set to anything but '' or '0'."""
+        return cls(enabled=enabled_by_env())
+
+    def get(self, region: str, key: Hashable, make: Callable[[], T]) -> T:
+        """The value under `key`, made (and kept, least recently used dropped first) when missing."""
+        if not self.enabled:
+            return make()
+        store = self._regions.setdefault(region, OrderedDict())
+        if key in store:
+            self.hits += 1
+            store.move_to_end(key)
+            return store[key]
+        self.misses += 1
+        value = make()
+        store[key] = value
+        if len(store) > LIMITS.get(region, DEFAULT_LIMIT):
+            store.popitem(last=False)
+        return value
+
+    def peek(self, region: str, key: Hashable) -> Any:
+        """The value under `key`, or None; never makes one."""
+        return self._regions.get(region, {}).get(key) if self.enabled else None
+
+    def put(self, region: str, key: Hashable, value: Any) -> None:
+        if self.enabled:
+            self.get(region, key, lambda: value)
+            self._regions[region][key] = value
+
+    def clear(self) -> None:
+        self._regions.clear()
+
+    def size(self, region: str) -> int:
+        return len(self._regions.get(region, {}))
+
+
+def enabled_by_env() -> bool:
+    """The off switch: KNEECARD_NO_CACHE set to anything but '' or '0' turns every cache off."""
+    return os.environ.get("KNEECARD_NO_CACHE", "") in ("", "0")
+
+
+def memo(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A bounded per-process memo for work below the build (compiled templates, font subsets,
+    decoded pictures, colours) that the same off switch bypasses: same answers either way."""
+
+    def wrap(func: Callable[..., T]) -> Callable[..., T]:
+        cached = functools.lru_cache(maxsize=maxsize)(func)
+
+        @functools.wraps(func)
+        def call(*args: Any) -> T:
+            return cached(*args) if enabled_by_env() else func(*args)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return wrap
+
+
+def files_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Path, size and mtime of each file: an edited file gives a new key."""
+    out = []
+    for p in sorted(paths):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)

@@ -1,0 +1,107 @@
+"""The document tree: what compose decides, checked without drawing a PDF."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from pdfgen import document as d
+from pdfgen.build import layout, library
+from pdfgen.compose import compose
+from pdfgen.resolve import resolve
+
+LIB = library(None)
+PDFGEN = Path(__file__).resolve().parent.parent / "pdfgen"
+
+
+def tree(layout_name: str = "one-page", **options) -> d.Document:
+    lay = layout(layout_name, None)
+    return compose(resolve(LIB, options=options, default_region=lay.region_default), LIB, lay)
+
+
+def blocks(doc: d.Document) -> list:
+    return [b for a in doc.areas for b in d.walk(a.children)]
+
+
+def test_the_tree_holds_no_reportlab():
+    """Compose and the tree are renderer-neutral: an HTML renderer can walk the same tree."""
+    for name in ("compose.py", "document.py"):
+        source = ast.parse((PDFGEN / name).read_text())
+        imported = {a.name for n in ast.walk(source) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(source) if isinstance(n, ast.ImportFrom)}
+        assert not any(m.startswith("reportlab") for m in imported), name
+
+
+def test_reading_order_is_title_intro_columns_then_safety_and_disclaimer():
+    doc = tree(region="front", name="Ana", notes="Go easy.", url="https://example.org/v")
+    assert [a.name for a in doc.areas] == ["top", "columns", "bottom"]
+    texts = d.texts(doc)
+    order = [
+        "Knee recovery routine",
+        LIB.regions["front"].plain,
+        "https://example.org/v",  # the link stands in the header, its QR code at the right
+        LIB.exercises["wall-sit"].name,
+        LIB.methods["ice"].name,
+        "Go easy.",
+        LIB.safety.red_flags[0],
+        LIB.safety.disclaimer,
+    ]
+    where = [next(i for i, t in enumerate(texts) if o in t) for o in order]
+    assert where == sorted(where), list(zip(order, where, strict=True))
+
+
+def test_the_ice_box_is_part_of_the_ice_item_on_every_layout():
+    for name in ("one-page", "handout", "cards", "large-print"):
+        doc = tree(name, region="all" if name == "handout" else "lateral")
+        items = [b for b in blocks(doc) if isinstance(b, d.Item) and b.id == "ice"]
+        assert items, name
+        for item in items:
+            boxes = [c for c in item.children if isinstance(c, d.Box)]
+            assert [b.role for b in boxes] == ["ice"], name
+            lines = " ".join(d.plain(i) for c in boxes[0].children if isinstance(c, d.ListBlock) for i in c.items)
+            assert f"Ice for {LIB.safety.ice.limit_for('lateral')} minutes" in lines
+
+
+def test_figures_carry_alt_text_that_says_what_you_do():
+    doc = tree(region="lateral")
+    figures = [b for b in blocks(doc) if isinstance(b, d.Figure)]
+    exercises = [x for x in LIB.region_exercises("lateral") if x.illustration is not None]
+    assert len([f for f in figures if f.illustration is not None]) == len(exercises)
+    for x in exercises:
+        assert any(f.alt.startswith(x.name) and x.summary in f.alt for f in figures)
+
+
+def test_sections_carry_a_continued_heading_and_every_chosen_item():
+    doc = tree(region="all")
+    sections = [b for b in blocks(doc) if isinstance(b, d.Section)]
+    assert [s.continued for s in sections][:1] == ["Exercises for the outside of your knee (continued)"]
+    ids = [b.id for b in blocks(doc) if isinstance(b, d.Item)]
+    assert ids == [*(x.id for r in LIB.regions for x in LIB.region_exercises(r)), *LIB.methods]
+
+
+def test_the_tracker_is_optional_unless_insisted_on_and_absent_when_refused():
+    trackers = lambda doc: [b for b in blocks(doc) if isinstance(b, d.Tracker)]  # noqa: E731
+    assert [t.optional for t in trackers(tree(region="front"))] == [True]
+    assert [t.optional for t in trackers(tree(region="front", tracker=True))] == [False]
+    assert trackers(tree(region="front", tracker=False)) == []
+
+
+def test_cards_are_areas_sheet_by_sheet_with_backs_after_their_fronts():
+    doc = tree("cards", region="front", backs=True)
+    names = [a.name for a in doc.areas]
+    n = len(LIB.region_exercises("front")) + len(LIB.methods)
+    assert names[:8] == ["front"] * 4 + ["back"] * 4 and names.count("front") == names.count("back") == n
+    assert doc.subject.startswith("Knee recovery cards")
+    for back in (a for a in doc.areas if a.name == "back"):
+        roles = [b.role for b in back.children if isinstance(b, d.Box)]
+        assert roles == ["red_flags"]
+        assert any(isinstance(b, d.Para) and LIB.safety.disclaimer in d.plain(b.text) for b in back.children)
+
+
+@pytest.mark.parametrize("text", ["<b>bold</b> & {{x}}", "Zoë\nØdegård"])
+def test_user_text_is_escaped_once_and_prints_literally(text):
+    doc = tree(region="front", notes=text)
+    notes = next(b for b in blocks(doc) if isinstance(b, d.Box) and b.role == "notes")
+    assert d.plain(notes.children[0].text).replace(" ", "\n" if "\n" in text else " ") == text
