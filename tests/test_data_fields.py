@@ -90,14 +90,16 @@ def test_a_required_field_of_an_item_left_out_is_reported(run, data_copy, file, 
         ("  method: ice", "note", "ice.note"),
         ("  method: ice", "ask_first", "ice.ask_first"),
         ("  method: ice", "sources", "ice.sources"),
-        ("  text: >-\n    Mild", "text", "pain_rule.text"),
-        ("  text: >-\n    Mild", "sources", "pain_rule.sources"),
-        ("  intro: Stop and get help", "intro", "red_flags.intro"),
-        ("  intro: Stop and get help", "items", "red_flags.items"),
-        ("  intro: Stop and get help", "see_clinician", "red_flags.see_clinician"),
-        ("  intro: Stop and get help", "sources", "red_flags.sources"),
-        ("  text: >-\n    This is general", "text", "disclaimer.text"),
-        ("  intro:\n    - >-\n      Every", "intro", "about.intro"),
+        ("  method: ice", "limit", "ice.limit"),
+        ("  text: >-\n    Pain up to", "text", "pain_rule.text"),
+        ("  text: >-\n    Pain up to", "sources", "pain_rule.sources"),
+        ("  emergency:\n    intro:", "emergency", "red_flags.emergency"),
+        ("  emergency:\n    intro:", "urgent", "red_flags.urgent"),
+        ("  emergency:\n    intro:", "routine", "red_flags.routine"),
+        ("  emergency:\n    intro:", "sources", "red_flags.sources"),
+        ("  text: >-\n    This sheet gives", "text", "disclaimer.text"),
+        ("  intro:\n    - >-\n      Running puts", "intro", "about.intro"),
+        ("  intro:\n    - >-\n      Running puts", "sources", "about.sources"),
     ],
 )
 def test_a_required_safety_field_left_out_is_reported(run, data_copy, section_key, field, path):
@@ -115,7 +117,7 @@ def test_a_required_safety_field_left_out_is_reported(run, data_copy, section_ke
     assert f"error: {safety}:{line}: {path}: is missing (it is required)" in errors, errors
 
 
-@pytest.mark.parametrize("section", ["ice", "pain_rule", "red_flags", "disclaimer", "about"])
+@pytest.mark.parametrize("section", ["ice", "pain_rule", "red_flags", "countries", "disclaimer", "about"])
 def test_a_safety_section_left_out_is_reported(run, data_copy, section):
     safety = data_copy / "safety.yaml"
     body = safety.read_text()
@@ -141,12 +143,15 @@ LONG = [
     ("regions.yaml", "    name: Outside of the knee", "regions[0].name", 40),
     ("regions.yaml", "    short: the outside of your knee", "regions[0].short", 40),
     ("regions.yaml", "    plain: >-\n      Pain on the outer side", "regions[0].plain", 300),
-    ("safety.yaml", "      reason: >-\n        A nerve", "ice.regions.lateral.reason", 200),
-    ("safety.yaml", "  ask_first: >-", "ice.ask_first", 300),
-    ("safety.yaml", "  text: >-\n    Mild", "pain_rule.text", 300),
-    ("safety.yaml", "  intro: Stop and get help", "red_flags.intro", 80),
-    ("safety.yaml", "  see_clinician: Book a GP", "red_flags.see_clinician", 200),
-    ("safety.yaml", "  text: >-\n    This is general", "disclaimer.text", 300),
+    ("safety.yaml", "      reason: A nerve", "ice.regions.lateral.reason", 200),
+    ("safety.yaml", "  limit: Never leave", "ice.limit", 160),
+    ("safety.yaml", '    intro: "Ask a doctor', "ice.ask_first.intro", 120),
+    ("safety.yaml", "  text: >-\n    Pain up to", "pain_rule.text", 400),
+    ("safety.yaml", '    intro: "{emergency} if:"', "red_flags.emergency.intro", 120),
+    ("safety.yaml", '    intro: "Get help today', "red_flags.urgent.intro", 120),
+    ("safety.yaml", '  routine: "Is your knee', "red_flags.routine", 200),
+    ("safety.yaml", "    emergency: Call 999", "countries.gb.emergency", 80),
+    ("safety.yaml", "  text: >-\n    This sheet gives", "disclaimer.text", 300),
 ]
 
 
@@ -168,15 +173,17 @@ def test_one_character_over_a_length_limit_is_reported(run, data_copy, file, key
 @pytest.mark.parametrize(
     "old, field, limit",
     [
-        ("    - is hot, red and swollen, or you have a fever", "red_flags.items[0]", 90),
-        ("    - Always keep a thin, damp cloth between ice and skin.", "ice.note[1]", 160),
+        ("      - you heard a pop or snap when you hurt your knee", "red_flags.emergency.items[0]", 120),
+        ("      - your knee is hot, red and swollen, or you have a fever", "red_flags.urgent.items[0]", 120),
+        ("      - a heart problem", "ice.ask_first.items[0]", 120),
+        ("    - Put a thin, damp cloth between the ice and your skin.", "ice.note[1]", 160),
     ],
 )
 def test_one_character_over_a_list_item_limit_is_reported(run, data_copy, old, field, limit):
     safety = data_copy / "safety.yaml"
     body = safety.read_text()
     line = line_of(body, old)
-    safety.write_text(body.replace(old, "    - " + "y" * (limit + 1), 1))
+    safety.write_text(body.replace(old, old.split("- ")[0] + "- " + "y" * (limit + 1), 1))
     errors = errors_of(run, data_copy)
     assert f"error: {safety}:{line}: {field}: is {limit + 1} characters long (at most {limit} allowed)" in errors, errors
 
@@ -184,10 +191,8 @@ def test_one_character_over_a_list_item_limit_is_reported(run, data_copy, old, f
 def test_about_paragraphs_are_limited_too(run, data_copy):
     safety = data_copy / "safety.yaml"
     body = safety.read_text()
-    line = line_of(body, "    - >-\n      Every running stride")
-    safety.write_text(
-        re.sub(r"    - >-\n      Every running stride(.|\n)*?(?=    - >-)", "    - " + "z" * 401 + "\n", body, count=1)
-    )
+    line = line_of(body, "    - >-\n      Running puts")
+    safety.write_text(re.sub(r"    - >-\n      Running puts(.|\n)*?(?=    - >-)", "    - " + "z" * 401 + "\n", body, count=1))
     errors = errors_of(run, data_copy)
     assert f"error: {safety}:{line}: about.intro[0]: is 401 characters long (at most 400 allowed)" in errors, errors
 
@@ -222,7 +227,7 @@ def edit(folder: Path, name: str, old: str, new: str) -> int:
         ),
         (
             "sources.yaml",
-            "  - id: nca-cold\n",
+            "  - id: nca-knee\n",
             "  - id: mpft-cold\n",
             "sources[1].id",
             "'mpft-cold' is used twice (ids must be unique)",
@@ -301,13 +306,13 @@ def test_a_region_lists_only_its_own_exercises(run, data_copy, old, new, message
 
 def test_content_the_font_cannot_print_is_refused(run, data_copy):
     edit(data_copy, "methods.yaml", "name: Ease down after your run", "name: Ease down \u2603")
-    edit(data_copy, "safety.yaml", "    - locks and won't unlock", "    - locks \u2602")
+    edit(data_copy, "safety.yaml", "      - your knee locks, or", "      - your knee \u2602, or")
     edit(data_copy, "regions.yaml", "    short: the outside of your knee", "    short: the outside \u2601")
     errors = errors_of(run, data_copy)
     assert errors == [
         f"error: {data_copy / 'methods.yaml'}: methods.cool-down: has characters the font cannot print: '\u2603' (U+2603)",
         f"error: {data_copy / 'regions.yaml'}: regions.lateral: has characters the font cannot print: '\u2601' (U+2601)",
-        f"error: {data_copy / 'safety.yaml'}: safety: has characters the font cannot print: '\u2602' (U+2602)",
+        f"error: {data_copy / 'safety.yaml'}: safety.red_flags: has characters the font cannot print: '\u2602' (U+2602)",
     ]
 
 

@@ -28,6 +28,15 @@ def refused(run, tmp_path, *args: str) -> str:
 
 # ------------------------------------------------------------------ ice minutes
 
+NERVE = "A nerve lies close to the skin here. Cold can hurt it."
+# the limit line of the ice note: one line where every region has the same cap, else one per cap
+CAP_LINE = {
+    "front": "Never leave ice on for more than 20 minutes.",
+    "above": "Never leave ice on for more than 20 minutes.",
+    "lateral": f"Never leave ice on for more than 10 minutes. {NERVE}",
+    "all": "Front of the knee and above the knee: never more than 20 minutes.",
+}
+
 
 @pytest.mark.parametrize(
     "region, minutes",
@@ -36,7 +45,10 @@ def refused(run, tmp_path, *args: str) -> str:
 def test_ice_minutes_at_the_limits_are_printed(build, region, minutes):
     layout = ["--layout", "handout"] if region == "all" else []
     body = text(build("--region", region, "--ice-minutes", str(minutes), *layout))
-    assert f"Ice for {minutes} minutes, never more than 20 minutes." in body
+    assert f"Ice for {minutes} minutes at a time." in body
+    assert CAP_LINE[region] in body
+    if region == "all":  # the strictest cap has its own line, with its reason
+        assert f"Outside of the knee: never more than 10 minutes. {NERVE}" in body
     assert f"{minutes} min" in body
 
 
@@ -50,20 +62,17 @@ def test_ice_minutes_at_the_limits_are_printed(build, region, minutes):
         (
             "lateral",
             11,
-            "11 is more than 10 minutes for the outside of your knee. "
-            "A nerve lies close to the skin here; longer icing can damage it. (5–10 allowed there)",
+            f"11 is more than 10 minutes for the outside of your knee. {NERVE} (5–10 allowed there)",
         ),
         (
             "all",
             11,
-            "11 is more than 10 minutes for the outside of your knee. "
-            "A nerve lies close to the skin here; longer icing can damage it. (5–10 allowed there)",
+            f"11 is more than 10 minutes for the outside of your knee. {NERVE} (5–10 allowed there)",
         ),
         (
             "front,lateral",
             20,
-            "20 is more than 10 minutes for the outside of your knee. "
-            "A nerve lies close to the skin here; longer icing can damage it. (5–10 allowed there)",
+            f"20 is more than 10 minutes for the outside of your knee. {NERVE} (5–10 allowed there)",
         ),
     ],
 )
@@ -88,7 +97,8 @@ def test_ice_minutes_in_a_routine_file_are_checked_with_file_and_line(run, tmp_p
 def test_default_ice_minutes_obey_the_strictest_region(build):
     assert ICE.default_minutes == 10 and ICE.limit_for("lateral") == 10  # the shipped numbers these tests lean on
     for args in (["--region", "lateral"], ["--region", "all", "--layout", "handout"], ["--region", "front"]):
-        assert "Ice for 10 minutes, never more than 20 minutes." in text(build(*args))
+        body = text(build(*args))
+        assert "Ice for 10 minutes at a time." in body and "Ice your knee 10 min" in body
 
 
 def test_ice_minutes_without_ice_are_refused_even_at_a_valid_value(run, tmp_path):
@@ -131,14 +141,18 @@ def test_link_length_limit(run, tmp_path, url_len, ok):
         assert result.exit_code == 0, result.stderr
     else:
         assert result.exit_code == 2
+        shown = f"{url[:80]}… (301 characters)"  # a long value is shortened in the message
         assert result.stderr == (
-            f"error: --url: '{url}' is not a web address (http:// or https://, no spaces, at most 300 characters)\n"
+            f"error: --url: '{shown}' is not a web address (http:// or https://, no spaces, at most 300 characters)\n"
         )
     club = run("build", "--region", "front", "--layout", "handout", "--club", "Harriers", "--url", url, "-o", tmp_path / "y.pdf")
     if ok:
         assert club.exit_code == 0, club.stderr
     else:
-        assert club.stderr == f"error: --url: url '{url}' is not a web address (http:// or https://, no spaces)\n"
+        assert club.exit_code == 2
+        assert club.stderr == (
+            f"error: --url: url '{shown}' is not a web address (http:// or https://, no spaces, at most 300 characters)\n"
+        )
 
 
 @pytest.mark.parametrize("option", ["--name", "--club"])

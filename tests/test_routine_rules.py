@@ -77,7 +77,9 @@ def test_paper_and_backs_and_tracker_reach_the_pdf(build):
     assert "Your two weeks" in text(build("--region", "front", "--tracker"))
     cards = PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front", "--backs")))
     assert len(cards.pages) == 4
-    assert len(PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front"))).pages) == 2
+    fronts = PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front"))).pages
+    assert len(fronts) == 3  # without backs, the deck ends with one safety card
+    assert (fronts[-1].extract_text() or "").startswith("When to stop and get help")
 
 
 def test_a_club_in_a_routine_file_with_its_logo_beside_the_file(build, tmp_path):
@@ -154,7 +156,7 @@ def test_a_club_in_a_routine_file_with_its_logo_beside_the_file(build, tmp_path)
             "region: front\nclub: {name: X, url: 'ftp://x'}\n",
             2,
             "club",
-            "url 'ftp://x' is not a web address (http:// or https://, no spaces)",
+            "url 'ftp://x' is not a web address (http:// or https://, no spaces, at most 300 characters)",
         ),
         (
             "region: front\nclub: {name: X, logo: x.gif}\n",
@@ -166,9 +168,15 @@ def test_a_club_in_a_routine_file_with_its_logo_beside_the_file(build, tmp_path)
         ("region: front\nclub: {name: X, colour: red}\n", 2, "club.colour", "is not a known field (allowed: logo, name, url)"),
         (
             "region: front\nmethods: []\nexercises: []\n",
-            None,
-            "routine",
-            "has nothing to print (choose some methods or exercises)",
+            2,
+            "methods",
+            "names no ids (give ids like a,b, or leave it out for the default)",
+        ),
+        (
+            "region: front\nmethods: []\nexercises: []\n",
+            3,
+            "exercises",
+            "names no ids (give ids like a,b, or leave it out for the default)",
         ),
         ("name: Sam\n", None, "region", f"is missing (give --region: {REGIONS})"),
         ("region: front\nregoin: lateral\n", 2, "regoin", "is not a known field; did you mean 'region'?"),
@@ -208,7 +216,7 @@ def test_a_missing_logo_is_named_with_where_it_was_looked_for(run, tmp_path):
         (
             ["--region", "lateral,front", "--exercises", "wall-sit", "--ice-minutes", "15"],
             "error: --ice-minutes: 15 is more than 10 minutes for the outside of your knee. "
-            "A nerve lies close to the skin here; longer icing can damage it. (5–10 allowed there)",
+            "A nerve lies close to the skin here. Cold can hurt it. (5–10 allowed there)",
         ),
         (
             ["--region", "front", "--methods", "ice,ice-bath"],
@@ -216,7 +224,7 @@ def test_a_missing_logo_is_named_with_where_it_was_looked_for(run, tmp_path):
         ),
         (
             ["--region", "front", "--club", "X", "--url", "www.x.org"],
-            "error: --url: url 'www.x.org' is not a web address (http:// or https://, no spaces)",
+            "error: --url: url 'www.x.org' is not a web address (http:// or https://, no spaces, at most 300 characters)",
         ),
     ],
 )

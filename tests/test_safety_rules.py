@@ -1,6 +1,7 @@
 """The safety rules a data folder sets, seen from the command: `kneecard check --data` refuses
 unsafe numbers and empty safety lists, and `kneecard build --data` prints only safe minutes.
-Also the ice note, its sources and the card-back ice box, read back from the PDF."""
+Also the ice note, its sources, the ice box on the ice card's front and the safety card backs,
+read back from the PDF."""
 
 from __future__ import annotations
 
@@ -15,7 +16,31 @@ from pypdf import PdfReader
 from pdfgen.build import library
 
 LIB = library(None)
-NERVE = "A nerve lies close to the skin here; longer icing can damage it."
+NERVE = "A nerve lies close to the skin here. Cold can hurt it."
+GB = LIB.safety.countries["gb"]
+
+
+def line_of(folder: Path, name: str, part: str) -> int:
+    """The line `part` (once in the file) starts on."""
+    body = (folder / name).read_text()
+    assert body.count(part) == 1, part
+    return body[: body.index(part)].count("\n") + 1
+
+
+def cited(sid: str) -> str:
+    """A source as the sources list prints it: an article by authors and year, else with its title."""
+    src = LIB.sources[sid]
+    if src.doi or src.pmid:
+        return f"{src.org} {src.year or ''}".strip()
+    return f"{src.org}{f' ({src.year})' if src.year else ''}: {src.title}"
+
+
+def safety_texts(safety=LIB.safety, country=GB) -> list[str]:
+    """Every red-flag line of a page (intros with the country's services, the signs, the routine line)."""
+    out = []
+    for intro, signs in safety.flags.groups(country):
+        out += [intro, *signs]
+    return [*out, safety.flags.routine_line(country)]
 
 
 def edit(folder: Path, name: str, old: str, new: str) -> int:
@@ -35,7 +60,8 @@ def check_errors(run, folder: Path) -> list[str]:
 
 
 def ice_line(pdf: bytes) -> str:
-    match = re.search(r"Ice for \d+ minutes, never more than \d+ minutes\.", text(pdf))
+    """The ice note's first line and the limit printed right after it."""
+    match = re.search(r"Ice for \d+ minutes at a time\. • [^•]*?minutes\.", text(pdf))
     assert match, "no ice note"
     return match.group()
 
@@ -46,10 +72,14 @@ def ice_line(pdf: bytes) -> str:
 def test_a_default_above_a_regions_cap_is_lowered_to_the_cap(run, build, data_copy):
     edit(data_copy, "safety.yaml", "default_minutes: 10", "default_minutes: 15")
     assert run("check", "--data", data_copy).exit_code == 0
-    assert ice_line(build("--data", data_copy, "--region", "front")) == "Ice for 15 minutes, never more than 20 minutes."
-    assert ice_line(build("--data", data_copy, "--region", "lateral")) == "Ice for 10 minutes, never more than 20 minutes."
+    assert ice_line(build("--data", data_copy, "--region", "front")) == (
+        "Ice for 15 minutes at a time. • Never leave ice on for more than 20 minutes."
+    )
+    assert ice_line(build("--data", data_copy, "--region", "lateral")) == (
+        "Ice for 10 minutes at a time. • Never leave ice on for more than 10 minutes."
+    )
     both = build("--data", data_copy, "--region", "front,lateral", "--layout", "handout")
-    assert ice_line(both) == "Ice for 10 minutes, never more than 20 minutes."
+    assert ice_line(both) == "Ice for 10 minutes at a time. • Outside of the knee: never more than 10 minutes."
     assert "10 min" in text(both) and "15 min" not in text(both)
 
 
@@ -76,7 +106,7 @@ def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp
     edit(data_copy, "safety.yaml", "  max_minutes: 20", "  max_minutes: 15")
     assert run("check", "--data", data_copy).exit_code == 0
     assert ice_line(build("--data", data_copy, "--region", "front", "--ice-minutes", "15")) == (
-        "Ice for 15 minutes, never more than 15 minutes."
+        "Ice for 15 minutes at a time. • Never leave ice on for more than 15 minutes."
     )
     result = run("build", "--data", data_copy, "--region", "above", "--ice-minutes", "16", "-o", tmp_path / "x.pdf")
     assert result.stderr == (
@@ -125,11 +155,12 @@ def test_unsafe_ice_numbers_are_refused_by_check(run, data_copy, old, new, field
 
 
 def test_a_minimum_above_the_default_is_refused_and_caps_below_it_too(run, data_copy):
+    cap = line_of(data_copy, "safety.yaml", "      max_minutes: 10")
     line = edit(data_copy, "safety.yaml", "min_minutes: 5", "min_minutes: 11")
     safety = data_copy / "safety.yaml"
     assert check_errors(run, data_copy) == [
         f"error: {safety}:{line - 1}: ice.default_minutes: is 10 (must lie within min_minutes–max_minutes, 11–20)",
-        f"error: {safety}:19: ice.regions.lateral.max_minutes: is 10 (allowed: 11–20)",
+        f"error: {safety}:{cap}: ice.regions.lateral.max_minutes: is 10 (allowed: 11–20)",
     ]
 
 
@@ -171,7 +202,7 @@ def test_a_region_cap_for_an_unknown_region_is_refused(run, data_copy):
 def test_a_region_cap_needs_a_reason(run, data_copy):
     line = edit(data_copy, "safety.yaml", "      max_minutes: 10\n", "      max_minutes: 10\n      colour: red\n")
     safety = data_copy / "safety.yaml"
-    safety.write_text(re.sub(r"      reason: >-\n        A nerve[^\n]*\n", "", safety.read_text()))
+    safety.write_text(re.sub(r"      reason: A nerve[^\n]*\n", "", safety.read_text()))
     errors = check_errors(run, data_copy)
     assert f"error: {safety}:{line}: ice.regions.lateral.reason: is missing (it is required)" in errors, errors
     assert any(f"{safety}:{line + 1}: ice.regions.lateral.colour: is not a known field" in e for e in errors), errors
@@ -185,23 +216,44 @@ def test_a_region_cap_needs_a_reason(run, data_copy):
     [
         (
             "safety.yaml",
-            "  items:\n    - is hot",
-            "  items: []\n  old:\n    - is hot",
-            "red_flags.items",
+            "    items:\n      - you heard a pop",
+            "    items: []\n    old:\n      - you heard a pop",
+            "red_flags.emergency.items",
+            "has 0 items (1 to 10 allowed)",
+        ),
+        (
+            "safety.yaml",
+            "    items:\n      - your knee is hot",
+            "    items: []\n    old:\n      - your knee is hot",
+            "red_flags.urgent.items",
+            "has 0 items (1 to 10 allowed)",
+        ),
+        (
+            "safety.yaml",
+            "    items:\n      - a heart problem",
+            "    items: []\n    old:\n      - a heart problem",
+            "ice.ask_first.items",
             "has 0 items (1 to 12 allowed)",
         ),
         (
             "safety.yaml",
-            "  sources: [mpft-cold, nca-cold, moeller-1997, covington-1993, dubois-2020, bleakley-2004]",
+            "  sources: [mpft-cold, nca-knee, moeller-1997, malone-1992, dubois-2020, bleakley-2004]",
             "  sources: []",
             "ice.sources",
             "has 0 items (1 to any number allowed)",
         ),
         (
             "safety.yaml",
-            "  sources: [nhs-pfp-leaflet]",
+            "  sources: [thomee-1997, silbernagel-2007]",
             "  sources: []",
             "pain_rule.sources",
+            "has 0 items (1 to any number allowed)",
+        ),
+        (
+            "safety.yaml",
+            "    sources: [nhs-knee-pain]\n  us:",
+            "    sources: []\n  us:",
+            "countries.gb.sources",
             "has 0 items (1 to any number allowed)",
         ),
         (
@@ -216,7 +268,7 @@ def test_a_region_cap_needs_a_reason(run, data_copy):
             "  note:\n    - Ice for",
             "  note: []\n  old:\n    - Ice for",
             "ice.note",
-            "has 0 items (1 to 8 allowed)",
+            "has 0 items (1 to 10 allowed)",
         ),
         (
             "regions.yaml",
@@ -234,40 +286,44 @@ def test_empty_safety_lists_are_refused_by_check(run, data_copy, file, old, new,
 
 
 def test_a_source_nobody_cites_is_refused(run, data_copy):
-    edit(data_copy, "safety.yaml", "moeller-1997, ", "")
-    assert f"error: {data_copy / 'sources.yaml'}: sources.moeller-1997: is never cited (cite it or remove it)" in check_errors(
+    assert "malone-1992" not in [*LIB.safety.sources, *LIB.safety.about_sources]  # the ice rules alone cite it
+    edit(data_copy, "safety.yaml", "malone-1992, ", "")
+    assert f"error: {data_copy / 'sources.yaml'}: sources.malone-1992: is never cited (cite it or remove it)" in check_errors(
         run, data_copy
     )
 
 
 def test_a_cited_source_must_exist(run, data_copy):
-    line = edit(data_copy, "safety.yaml", "[nhs-pfp-leaflet]", "[nhs-pfp-leaflt]")
+    line = edit(data_copy, "safety.yaml", "[thomee-1997, ", "[thome-1997, ")
     errors = check_errors(run, data_copy)
     assert (
-        f"error: {data_copy / 'safety.yaml'}:{line}: pain_rule.sources: source 'nhs-pfp-leaflt' is not in sources.yaml; "
-        "did you mean 'nhs-pfp-leaflet'?"
+        f"error: {data_copy / 'safety.yaml'}:{line}: pain_rule.sources: source 'thome-1997' is not in sources.yaml; "
+        "did you mean 'thomee-1997'?"
     ) in errors, errors
 
 
 def test_red_flags_from_the_data_folder_are_all_printed(build, data_copy):
-    edit(data_copy, "safety.yaml", "    - looks out of shape\n", "    - looks out of shape\n    - turns blue and cold\n")
+    for sign, added in (("your knee looks out of shape", "turns blue"), ("your knee gives way under you", "it aches")):
+        edit(data_copy, "safety.yaml", f"      - {sign}\n", f"      - {sign}\n      - {added}\n")
     body = text(build("--data", data_copy, "--region", "front"))
-    for flag in [*LIB.safety.red_flags, "turns blue and cold"]:
+    for flag in [*safety_texts(), "turns blue", "it aches"]:
         assert flag in body, flag
+    assert body.index("your knee looks out of shape • turns blue") < body.index("your knee gives way under you • it aches")
 
 
 # ------------------------------------------------------------------ the ice note on the page
 
 
 def test_ice_note_placeholders_are_checked(run, data_copy):
-    edit(data_copy, "safety.yaml", "    - Always keep", "    - Ice {hours} {minutes:>3} ok.\n    - Always keep")
+    note = line_of(data_copy, "safety.yaml", "  note:\n")
+    edit(data_copy, "safety.yaml", "    - Put a thin", "    - Ice {hours} {minutes:>3} ok.\n    - Put a thin")
     edit(data_copy, "safety.yaml", "    - Ice eases pain", "    - Ice {minutes eases pain")
     errors = check_errors(run, data_copy)
     safety = data_copy / "safety.yaml"
     allowed = "{between_hours}, {max_minutes}, {minutes}"
-    assert f"error: {safety}:8: ice.note: placeholder {{hours}} is unknown (allowed: {allowed})" in errors, errors
+    assert f"error: {safety}:{note}: ice.note: placeholder {{hours}} is unknown (allowed: {allowed})" in errors, errors
     assert (
-        f"error: {safety}:8: ice.note: line 'Ice {{minutes eases pain for a while but does not speed healing.' "
+        f"error: {safety}:{note}: ice.note: line 'Ice {{minutes eases pain for a while. It does not speed healing.' "
         "has a broken placeholder (expected '}' before end of string)"
     ) in errors, errors
     assert len(errors) == 2, errors
@@ -275,11 +331,12 @@ def test_ice_note_placeholders_are_checked(run, data_copy):
 
 def test_ice_note_lines_print_in_order_with_the_region_cap_second(build):
     body = text(build("--region", "lateral", "--ice-minutes", "7"))
-    lines = list(LIB.safety.ice.note_lines(7))
-    assert lines[0] == "Ice for 7 minutes, never more than 20 minutes."
-    assert "Wait at least 2 hours," in lines[2]
-    cap = f"Outside of the knee: 10 minutes at most. {NERVE}"
-    expected = [lines[0], cap, *lines[1:], " ".join(LIB.safety.ice.ask_first.split())]
+    ice = LIB.safety.ice
+    lines = list(ice.note_lines(7))
+    assert lines[0] == "Ice for 7 minutes at a time."
+    assert "Ice again after 2 hours," in lines[4]
+    cap = f"Never leave ice on for more than 10 minutes. {NERVE}"
+    expected = [lines[0], cap, *lines[1:], ice.ask_first_intro, *ice.ask_first]
     positions = [body.index(" ".join(line.split())) for line in expected]
     assert positions == sorted(positions), expected
 
@@ -288,30 +345,53 @@ def test_ice_sources_are_cited_only_with_ice(build):
     with_ice = text(build("--region", "front", "--layout", "handout"))
     without = text(build("--region", "front", "--layout", "handout", "--methods", "stretch,refuel"))
     for sid in LIB.safety.ice.sources:
-        src = LIB.sources[sid]
-        assert f"{src.org}{f' {src.year}' if src.year else ''}: {src.title}" in with_ice, sid
-    for sid in ("moeller-1997", "covington-1993"):  # cited by the ice rules alone
-        assert LIB.sources[sid].title not in without
-    for sid in LIB.safety.sources:  # pain rule and red flags are always cited
-        assert LIB.sources[sid].title in without
+        assert cited(sid) in with_ice, sid
+    assert "malone-1992" in LIB.safety.ice.sources and "malone-1992" not in LIB.safety.sources
+    assert cited("malone-1992") not in without  # cited by the ice rules alone
+    assert cited("moeller-1997") in without  # the red flags cite it too
+    for sid in [*LIB.safety.sources, *GB.sources]:  # pain rule, red flags and the country's services: always
+        assert cited(sid) in without, sid
 
 
-def test_card_backs_carry_the_ice_box_only_with_ice(build):
-    def backs(*args: str) -> str:
-        pdf = build("--layout", "cards", "--backs", *args)
-        reader = PdfReader(io.BytesIO(pdf))
-        return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages[1::2])
+def card_pages(build, *args: str) -> list[str]:
+    pdf = build("--layout", "cards", *args)
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages]
 
-    with_ice = backs("--region", "front", "--ice-minutes", "15")
-    assert "Ice safety" in with_ice
-    assert "Ice for 15 minutes, never more than 20 minutes." in with_ice
-    assert " ".join(LIB.safety.ice.ask_first.split()) in with_ice
-    assert LIB.safety.red_flags[0] in with_ice
-    without = backs("--region", "front", "--methods", "stretch")
-    assert "Ice safety" not in without and "Ice for" not in without
-    assert LIB.safety.red_flags[0] in without
-    lateral = backs("--region", "lateral")
-    assert f"Outside of the knee: 10 minutes at most. {NERVE}" in lateral
+
+def ice_card(front: str) -> str:
+    """The ice card's text on a page of fronts: from its title to the next card."""
+    start = front.index("Ice your knee")
+    end = front.find("After your run", start)
+    return front[start : end if end >= 0 else None]
+
+
+def test_the_ice_box_is_on_the_ice_cards_front_beside_its_steps(build):
+    pages = card_pages(build, "--backs", "--region", "front", "--ice-minutes", "15")
+    fronts, backs = pages[0::2], pages[1::2]
+    card = ice_card(next(p for p in fronts if "Ice your knee" in p))
+    steps = "Wrap ice or frozen peas in a damp towel. Rest it on the sore spot."
+    assert card.index(steps) < card.index("Ice safety"), card
+    assert "Ice for 15 minutes at a time. • Never leave ice on for more than 20 minutes." in card
+    for line in [LIB.safety.ice.ask_first_intro, *LIB.safety.ice.ask_first]:
+        assert line in card, line
+    for back in backs:  # every back: the red flags and the disclaimer, no ice box
+        for line in safety_texts():
+            assert line in back, line
+        assert " ".join(LIB.safety.disclaimer.split()) in back
+        assert "Ice safety" not in back and "Ice for" not in back
+    lateral = card_pages(build, "--region", "lateral")
+    assert f"Never leave ice on for more than 10 minutes. {NERVE}" in ice_card(next(p for p in lateral if "Ice your knee" in p))
+
+
+def test_without_ice_no_card_has_the_ice_box_and_a_deck_without_backs_ends_with_the_safety_card(build):
+    pages = card_pages(build, "--region", "front", "--methods", "stretch")
+    assert not any("Ice safety" in p or "Ice for" in p for p in pages)
+    last = pages[-1]
+    assert last.startswith("When to stop and get help"), last
+    for line in safety_texts():
+        assert line in last, line
+    assert " ".join(LIB.safety.disclaimer.split()) in last
+    assert not any("When to stop and get help" in p for p in pages[:-1])
 
 
 def test_a_missing_minimum_stands_in_as_5_minutes(run, data_copy):
@@ -358,12 +438,12 @@ def test_every_safety_text_of_a_data_folder_is_printed(build, data_copy):
     edit(data_copy, "safety.yaml", "between_hours: 2", "between_hours: 3")
     body = text(build("--data", data_copy, "--region", "front", "--layout", "handout"))
     safety = LIB.safety
-    assert "Wait at least 3 hours, and until your skin feels normal, before icing again." in body
+    assert "Ice again after 3 hours, once your skin feels normal." in body
     for line in (
-        safety.ice.ask_first,
+        safety.ice.ask_first_intro,
+        *safety.ice.ask_first,
         safety.pain_rule,
-        safety.red_flags_intro,
-        safety.see_clinician,
+        *safety_texts(),
         safety.disclaimer,
         *safety.about,
     ):
@@ -380,7 +460,7 @@ def test_about_takes_one_to_five_paragraphs(run, data_copy, tmp_path):
         folder = shutil.copytree(data_copy, tmp_path / f"about{count}")
         paragraphs = "".join(f"    - Paragraph {i} about knees.\n" for i in range(count))
         intro = f"about:\n  intro:\n{paragraphs}" if count else "about:\n  intro: []\n"
-        (folder / "safety.yaml").write_text(body[:start] + intro)
+        (folder / "safety.yaml").write_text(body[:start] + intro + "  sources: [fredericson-2000, nhs-knee-pain]\n")
         result = run("check", "--data", folder)
         if ok:
             assert result.exit_code == 0, result.stderr

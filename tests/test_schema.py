@@ -11,7 +11,8 @@ import pytest
 
 ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
 STEPS = "      - Slow to an easy jog or brisk walk until your breathing settles.\n"  # cool-down's last step
-DOSE = "    dosage: {sets: 3, reps: [10, 15], per_side: true, how_often: 2–3 times a week}"  # clamshell's
+MOELLER_YEAR = "    year: 1997\n    url: https://ohsu"  # sources[2]'s year (another source is from 1997 too)
+DOSE = "    dosage: {sets: 3, reps: [10, 15], per_side: true, days_per_week: [2, 3]}"  # clamshell's
 
 
 def edit(folder: Path, name: str, old: str, new: str) -> int:
@@ -67,8 +68,21 @@ def test_a_list_of_exactly_max_items_is_accepted_and_one_more_refused(run, data_
             "methods[0].steps",
             "text",
         ),
-        ("safety.yaml", "  items:\n    - is hot", "  items: {a: 1}\n  old:\n    - is hot", "red_flags.items", "a mapping"),
-        ("safety.yaml", "  sources: [nhs-pfp-leaflet]", "  sources: 12", "pain_rule.sources", "a number"),
+        (
+            "safety.yaml",
+            "    items:\n      - you heard a pop",
+            "    items: {a: 1}\n    old:\n      - you heard a pop",
+            "red_flags.emergency.items",
+            "a mapping",
+        ),
+        (
+            "safety.yaml",
+            "    items:\n      - a heart problem",
+            "    items: yes\n    old:\n      - a heart problem",
+            "ice.ask_first.items",
+            "true/false",
+        ),
+        ("safety.yaml", "  sources: [thomee-1997, silbernagel-2007]", "  sources: 12", "pain_rule.sources", "a number"),
     ],
 )
 def test_a_non_list_where_a_list_is_needed_is_one_clean_error(run, data_copy, file, old, new, field, kind):
@@ -140,7 +154,7 @@ def test_doses_at_the_limits_are_accepted(run, data_copy, dose, reps):
     edit(data_copy, "exercises.yaml", DOSE, DOSE.replace("reps: [10, 15]", f"reps: {dose}"))
     assert check(run, data_copy) == []
     listed = json.loads(run("list", "exercises", "--json", "--data", data_copy).output)
-    assert listed[0]["dosage"] == {"sets": [3, 3], "reps": reps, "per_side": True, "how_often": "2–3 times a week"}
+    assert listed[0]["dosage"] == {"sets": [3, 3], "reps": reps, "per_side": True, "days_per_week": [2, 3]}
 
 
 @pytest.mark.parametrize(
@@ -203,7 +217,7 @@ def test_text_fields_must_be_text_and_required_ones_not_empty(run, data_copy):
     ],
 )
 def test_source_years(run, data_copy, year, message):
-    line = edit(data_copy, "sources.yaml", "    year: 1997", f"    year: {year}")
+    line = edit(data_copy, "sources.yaml", MOELLER_YEAR, f"    year: {year}\n    url: https://ohsu")
     expected = [f"error: {data_copy / 'sources.yaml'}:{line}: sources[2].year: {message}"] if message else []
     assert check(run, data_copy) == expected
 
@@ -286,7 +300,7 @@ def test_an_empty_data_file_and_dates_are_named_for_what_they_are(run, data_copy
     assert f"error: {data_copy / 'safety.yaml'}: (top): is nothing (a mapping of fields is allowed)" in errors, errors
     other = shutil.copytree(ROOT_DATA, tmp_path / "other")
     title = edit(other, "sources.yaml", "    title: Safe use of cold treatment", "    title: 2020-01-01")
-    year = edit(other, "sources.yaml", "    year: 1997", "    year: 1997-05-01")
+    year = edit(other, "sources.yaml", MOELLER_YEAR, "    year: 1997-05-01\n    url: https://ohsu")
     assert check(run, other) == [
         f"error: {other / 'sources.yaml'}:{title}: sources[0].title: is date (text is allowed)",
         f"error: {other / 'sources.yaml'}:{year}: sources[2].year: is date '1997-05-01' (a whole number is allowed)",
