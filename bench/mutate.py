@@ -71,6 +71,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_figures.py::test_image_and_pose_together_are_refused",  # Reader.has
         "tests/test_figures.py::test_image_illustration_is_drawn_in_its_box",
     ],
+    "safety": ["tests/test_safety_rules.py", "tests/test_limits.py", "tests/test_data_fields.py", "tests/test_safety_text.py"],
     "write": ["tests/test_write.py", "tests/test_cli.py"],
     "batch": [
         "tests/test_batch_rules.py",
