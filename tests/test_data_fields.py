@@ -338,3 +338,19 @@ def test_every_method_is_checked_for_reading_as_ice_even_after_a_broken_one(run,
     assert any(
         e.startswith(f"error: {methods}:{line}: methods[4].name: 'Iced towel wrap' reads as an ice method") for e in errors
     ), errors
+
+
+def test_a_source_needs_a_year_and_a_way_to_find_it(run, data_copy):
+    sources = data_copy / "sources.yaml"
+    body = sources.read_text()
+    link = "    url: https://ohsu.elsevierpure.com/en/publications/cryotherapy-induced-common-peroneal-nerve-palsy\n"
+    assert body.count(link) == 1
+    body = body.replace("    accessed: 2026\n    url: https://mpft.nhs.uk", "    url: https://mpft.nhs.uk", 1).replace(link, "")
+    sources.write_text(body)
+    first, third = line_of(body, "  - id: mpft-cold"), line_of(body, "  - id: moeller-1997")  # as edited
+    assert errors_of(run, data_copy) == [
+        f"error: {sources}:{first}: sources[0].year: is missing "
+        "(the year of publication; for a web page that shows no date, accessed: the year you checked it)",
+        f"error: {sources}:{third}: sources[2].url: is missing: give a link or an identifier (url, doi, pmid or isbn) "
+        "so a reader can find the source",
+    ]
