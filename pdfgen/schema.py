@@ -82,13 +82,13 @@ Range = tuple[int, int]
 class Reader:
     """Reads fields of one YAML mapping; records problems instead of raising."""
 
-    def __init__(self, node: Any, file: str | None, path: str, problems: Problems) -> None:
+    def __init__(self, node: Any, file: str | None, path: str, problems: Problems, line: int | None = None) -> None:
         self.file = file_of(node) or file
         self.path = path
         self.problems = problems
         self.ok = isinstance(node, dict)
         self.node: dict = node if self.ok else LocDict()
-        self._line = line_of(node)
+        self._line = line_of(node) or line  # `line`: where the parent put a node that knows no line (text, a number)
         self.used: set[str] = set()
         if not self.ok:
             self.problems.add(self.file, self._line, path or "(top)", f"is {type_name(node)} (a mapping of fields is allowed)")
@@ -241,10 +241,12 @@ class Reader:
         """A reader for a nested mapping, at `key` or at `key[index]`."""
         node = self.node.get(key)
         path = self.field(key)
+        line = self.line(key)
         if index is not None:
+            line = line_of(node, index)
             node = node[index]
             path = f"{path}[{index}]"
-        return Reader(node, self.file, path, self.problems)
+        return Reader(node, self.file, path, self.problems, line)
 
     def finish(self) -> None:
         """Report keys nobody asked for: a typo must not be silently ignored."""

@@ -1,0 +1,252 @@
+"""Mutation testing of chosen modules with mutmut 3, one module at a time, and a score table.
+
+    pip install -e ".[test,mutation]"
+    python bench/mutate.py resolve model schema write      # mutate these modules, print the table
+    python bench/mutate.py write --show                    # also print the diff of every survivor
+    python bench/mutate.py --table resolve model           # only print the table of the last run
+    python bench/mutate.py --sample resolve               # 1 mutant in 10 (numbers ending in 0): a quick estimate
+    python bench/mutate.py model --mutants '*x__safety__*'  # only the mutants of one function (mutmut's glob)
+    python bench/mutate.py --retry resolve                 # only the survivors of the last run, against today's tests
+    python bench/mutate.py --list                          # the modules and the tests each one runs
+
+Each module is mutated in its own scratch copy of the project (`.mutation/MODULE/`, ignored by
+git), whose pyproject.toml is this project's `[tool.mutmut]` plus two settings for the module:
+`only_mutate` (just that file) and `pytest_add_cli_args_test_selection` (the test files in
+TESTS below). mutmut first runs those tests once to learn which test calls which function,
+then runs each mutant against only the tests that reach the mutated function, stopping at
+the first failure (-x), so one mutant takes about a second or a few, not the suite's 25 s.
+
+Runs are polite on a shared machine: one worker (`--jobs`, default 1) under `nice -n 19`.
+A second run of the same module reuses mutmut's results for unchanged functions; `--fresh`
+starts again.
+
+Scores count killed + timeout over every mutant except those listed as equivalent in
+bench/MUTATION.md (a line starting with `- \\`pdfgen.MODULE.x_func__mutmut_N\\``): mutmut's
+mutant names are stable while a function's code does not change.
+
+Not part of CI: the safety modules take minutes each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".mutation"
+NOTE = Path(__file__).resolve().parent / "MUTATION.md"
+
+# The tests that guard each module: enough to kill what can be killed, few enough to be quick.
+TESTS: dict[str, list[str]] = {
+    "resolve": [
+        "tests/test_limits.py",
+        "tests/test_safety_rules.py",
+        "tests/test_routine_rules.py",
+        "tests/test_cli.py",
+        "tests/test_pdf_output.py",
+        "tests/test_write.py::test_the_current_folder_as_output_is_refused_as_a_folder",  # a club's missing logo
+    ],
+    "model": [
+        "tests/test_safety_rules.py",
+        "tests/test_data_fields.py",
+        "tests/test_schema.py",
+        "tests/test_content.py",
+        "tests/test_cli.py",
+    ],
+    "schema": [
+        "tests/test_schema.py",
+        "tests/test_safety_rules.py",
+        "tests/test_data_fields.py",
+        "tests/test_routine_rules.py",
+        "tests/test_limits.py",
+        "tests/test_cli.py",
+        "tests/test_layouts.py",
+        "tests/test_figures.py::test_image_and_pose_together_are_refused",  # Reader.has
+        "tests/test_figures.py::test_image_illustration_is_drawn_in_its_box",
+    ],
+    "safety": ["tests/test_safety_rules.py", "tests/test_limits.py", "tests/test_data_fields.py", "tests/test_safety_text.py"],
+    "write": ["tests/test_write.py", "tests/test_cli.py"],
+    "batch": [
+        "tests/test_batch_rules.py",
+        "tests/test_batch.py",
+        # a real SIGINT to a subprocess: it cannot see a mutant, and it races under mutmut's tracing
+        "--deselect=tests/test_batch.py::test_ctrl_c_on_the_command_leaves_no_partial_file",
+    ],
+    "build": ["tests/test_cli.py", "tests/test_write.py", "tests/test_routine_rules.py", "tests/test_batch_rules.py"],
+    "load": ["tests/test_cli.py", "tests/test_layouts.py", "tests/test_content.py", "tests/test_schema.py"],
+}
+# Not mutated this round: being rewritten into a document tree (scores would be stale in a week).
+SKIPPED = ("compose", "render", "layout", "impose", "figures")
+
+KILLED = {"killed", "timeout"}
+
+# Appended to the scratch copy's tests/conftest.py: fastest tests first (by the durations mutmut
+# measured), so that under -x a mutant is usually killed by a test that takes milliseconds.
+ORDER_HOOK = """
+
+def pytest_collection_modifyitems(items):  # added by bench/mutate.py
+    import json
+
+    try:
+        with open("mutmut-stats.json") as fh:
+            durations = json.load(fh)["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+"""
+
+
+def toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def prepare(module: str, fresh: bool) -> Path:
+    """A scratch copy of the project whose mutmut config mutates one module with its tests."""
+    work = WORK / module
+    if fresh and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    for folder in ("pdfgen", "data", "layouts", "tests"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    with (work / "tests" / "conftest.py").open("a") as fh:  # the scratch copy only
+        fh.write(ORDER_HOOK)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    settings = dict(project["tool"]["mutmut"])
+    settings["only_mutate"] = [f"pdfgen/{module}.py"]
+    wanted = [t for t in TESTS[module] if t.startswith("-") or (ROOT / t.split("::")[0]).exists()]
+    settings["pytest_add_cli_args_test_selection"] = wanted
+    pytest_opts = project["tool"]["pytest"]["ini_options"]
+    lines = ["[tool.pytest.ini_options]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in pytest_opts.items()]
+    lines += ["", "[tool.mutmut]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in settings.items()]
+    (work / "pyproject.toml").write_text("\n".join(lines) + "\n")
+    return work
+
+
+def run(module: str, jobs: int, fresh: bool, sample: bool, only: list[str], retry: bool = False) -> int:
+    """Mutants not yet tried are run; those that survived an earlier run are tried again (tests
+    may have been added since), with the test-to-function map collected afresh."""
+    work = prepare(module, fresh)
+    equivalent = equivalents()
+    left = [name for name, status in results(module).items() if status not in KILLED and name not in equivalent]
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # new tests must be mapped too
+    shutil.rmtree(work / "mutants" / "tests", ignore_errors=True)
+    mutmut = Path(sys.executable).parent / "mutmut"
+    command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(jobs)]
+    print(f"== {module}: {' '.join(t for t in TESTS[module] if not t.startswith('-'))}", flush=True)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    code = 0
+    with (work / "mutmut.log").open("w") as log:
+        first = [f"pdfgen.{module}.*__mutmut_*0"] if sample else []
+        for names in (first + [f"pdfgen.{module}.{glob}" for glob in only], left):
+            if (names is left and not left) or (retry and names is not left):
+                continue
+            done = subprocess.run([*command, *names], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+            if done.returncode != 0:
+                print(f"   mutmut exited {done.returncode}; see {work / 'mutmut.log'}", flush=True)
+                code = code or done.returncode
+    return code
+
+
+def equivalents() -> dict[str, str]:
+    """Mutants listed as equivalent in MUTATION.md: name -> reason."""
+    out = {}
+    if NOTE.exists():
+        section = NOTE.read_text().partition("\n## Equivalent mutants")[2]  # not the survivors listed above it
+        for m in re.finditer(r"^- `(pdfgen\.[\w.ǁ]+__mutmut_\d+)`[:\s-]*(.*)$", section, re.M):
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def results(module: str) -> dict[str, str]:
+    """mutant name -> status, from mutmut's record of the last run of this module."""
+    from mutmut.stats import status_by_exit_code
+
+    meta = WORK / module / "mutants" / "pdfgen" / f"{module}.py.meta"
+    if not meta.exists():
+        return {}
+    codes = json.loads(meta.read_text())["exit_code_by_key"]
+    return {name: status_by_exit_code[code] for name, code in codes.items() if code is not None}  # None: not run
+
+
+def table(modules: list[str], show: bool) -> bool:
+    equiv = equivalents()
+    rows = []
+    survivors: list[tuple[str, str]] = []
+    for module in modules:
+        res = results(module)
+        if not res:
+            rows.append((module, "-", "-", "-", "-", "-", "not run"))
+            continue
+        eq = [n for n in res if n in equiv]
+        counted = {n: s for n, s in res.items() if n not in equiv}
+        killed = sum(s in KILLED for s in counted.values())
+        left = {n: s for n, s in counted.items() if s not in KILLED}
+        survivors += sorted(left.items(), key=lambda kv: (kv[0].rsplit("_", 1)[0], int(kv[0].rsplit("_", 1)[1])))
+        score = f"{100 * killed / len(counted):.1f} %" if counted else "-"
+        rows.append((module, str(len(res)), str(len(eq)), str(killed), str(len(left)), score, ""))
+    head = ("module", "mutants", "equivalent", "killed", "left", "score", "")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+    if survivors:
+        print(f"\n{len(survivors)} not killed (and not listed as equivalent in {NOTE.name}):")
+        for name, status in survivors:
+            print(f"  {name}  [{status}]")
+            if show:
+                module = name.split(".")[1]
+                diff = subprocess.run(
+                    [str(Path(sys.executable).parent / "mutmut"), "show", name],
+                    cwd=WORK / module,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                print("    " + "\n    ".join(diff.strip().splitlines()[2:]))
+    return not survivors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"modules of pdfgen/ to mutate ({', '.join(TESTS)})")
+    parser.add_argument("--jobs", type=int, default=1, help="mutmut workers (default 1; the machine is shared)")
+    parser.add_argument("--fresh", action="store_true", help="forget earlier results for these modules")
+    parser.add_argument("--sample", action="store_true", help="run only mutants numbered 10, 20, 30 … (1 in 10)")
+    parser.add_argument("--mutants", action="append", default=[], metavar="GLOB", help="only these (e.g. '*x__safety__*')")
+    parser.add_argument("--retry", action="store_true", help="only try again the mutants that survived last time")
+    parser.add_argument("--table", action="store_true", help="print the table of the last runs without running")
+    parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--list", action="store_true", help="list the modules and their tests")
+    args = parser.parse_args()
+    if args.list:
+        for module, tests in TESTS.items():
+            print(f"{module:8} {' '.join(tests)}")
+        print(f"skipped: {', '.join(SKIPPED)} (being rewritten)")
+        return 0
+    unknown = [m for m in args.modules if m not in TESTS]
+    if unknown or not args.modules:
+        parser.error(f"give modules from: {', '.join(TESTS)}" + (f" (not {', '.join(unknown)})" if unknown else ""))
+    if not args.table:
+        for module in args.modules:
+            run(module, args.jobs, args.fresh, args.sample, args.mutants, args.retry)
+    return 0 if table(args.modules, args.show) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Writing the PDF: a failure (disk full, Ctrl-C, no permission) leaves no partial file, keeps
+what was there, and is reported honestly in one line with exit 1 (130 for Ctrl-C)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import tempfile
+
+import pytest
+from conftest import text
+
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "keep.pdf")
+
+
+def fail_with(exc: BaseException):
+    def raiser(*args, **kwargs):
+        raise exc
+
+    return raiser
+
+
+DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("where", ["os.replace", "os.fsync"])
+def test_disk_full_keeps_the_old_file_and_says_so(run, tmp_path, monkeypatch, where):
+    out = tmp_path / "keep.pdf"
+    out.write_bytes(b"precious")
+    monkeypatch.setattr(where, fail_with(DISK_FULL))
+    result = run("build", "--region", "front", "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {out}: No space left on device\n"
+    assert out.read_bytes() == b"precious"
+    assert leftovers(tmp_path) == []  # no .part file
+
+
+def test_disk_full_with_no_old_file_leaves_nothing(run, tmp_path, monkeypatch):
+    monkeypatch.setattr("os.replace", fail_with(DISK_FULL))
+    result = run("build", "--region", "front", "-o", tmp_path / "new.pdf")
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert leftovers(tmp_path) == []
+
+
+def test_cleanup_that_fails_too_still_reports_the_first_problem(run, tmp_path, monkeypatch):
+    monkeypatch.setattr("os.replace", fail_with(DISK_FULL))
+    monkeypatch.setattr("os.unlink", fail_with(OSError(errno.EIO, "I/O error")))
+    result = run("build", "--region", "front", "-o", tmp_path / "new.pdf")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {tmp_path / 'new.pdf'}: No space left on device\n"
+
+
+def test_ctrl_c_while_writing_is_not_reported_as_written(run, tmp_path, monkeypatch):
+    out = tmp_path / "keep.pdf"
+    out.write_bytes(b"precious")
+    monkeypatch.setattr("os.replace", fail_with(KeyboardInterrupt()))
+    result = run("build", "--region", "front", "-o", out)
+    assert result.exit_code == 130
+    assert result.stderr == "error: interrupted\n"
+    assert "wrote" not in result.output
+    assert out.read_bytes() == b"precious"
+    assert leftovers(tmp_path) == []
+
+
+def test_no_room_for_the_temporary_file(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "mkstemp", fail_with(PermissionError(errno.EACCES, "Permission denied")))
+    result = run("build", "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {tmp_path / 'x.pdf'}: Permission denied\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_written_file_is_the_whole_pdf_readable_by_all(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o077)  # a strict umask must not make the handout private
+    try:
+        result = run("build", "--region", "front", "-o", "sam.pdf")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("wrote sam.pdf (one-page, A4, ")
+    out = tmp_path / "sam.pdf"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert out.read_bytes() == run("build", "--region", "front", "-o", "-").stdout_bytes
+    assert leftovers(tmp_path) == ["sam.pdf"]
+
+
+def test_an_existing_file_is_replaced_whole(run, tmp_path):
+    out = tmp_path / "x.pdf"
+    out.write_bytes(b"old " * 100_000)  # longer than the new PDF: nothing of it may remain
+    assert run("build", "--region", "front", "--name", "New Name", "-o", out).exit_code == 0
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF") and b"old old" not in pdf
+    assert "New Name" in text(pdf)
+
+
+def test_a_folder_or_a_missing_folder_is_refused(run, tmp_path):
+    result = run("build", "--region", "front", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {tmp_path}: it is a folder (give a file name ending in .pdf)\n"
+    missing = tmp_path / "no" / "x.pdf"
+    result = run("build", "--region", "front", "-o", missing)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {missing}: the folder {tmp_path / 'no'} does not exist (create it first)\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_figure_write_failure_is_reported_the_same_way(run, tmp_path, monkeypatch):
+    monkeypatch.setattr("os.replace", fail_with(DISK_FULL))
+    out = tmp_path / "fig.pdf"
+    result = run("figure", "clamshell", "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {out}: No space left on device\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_batch_disk_full_stops_with_whole_files_only(run, tmp_path, monkeypatch):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,region\nAnn,front\nBen,above\n")
+    real_replace = os.replace
+    calls = []
+
+    def replace_once(src, dst):
+        calls.append(dst)
+        if len(calls) > 1:
+            raise DISK_FULL
+        real_replace(src, dst)
+
+    monkeypatch.setattr("os.replace", replace_once)
+    out = tmp_path / "out"
+    result = run("batch", roster, "-o", out, "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == f"error: cannot write {out / 'ben-above.pdf'}: No space left on device"
+    assert sorted(p.name for p in out.iterdir()) == ["ann-front.pdf"]
+    assert text((out / "ann-front.pdf").read_bytes()).count("Ann") >= 1
+
+
+def test_until_the_rename_the_pdf_is_a_hidden_part_file_beside_the_output(run, tmp_path, monkeypatch):
+    """What a crash (power cut, kill -9) would leave: one hidden NAME.….part beside the output,
+    on the same file system (so the rename is atomic), recognisable and never mistaken for the PDF."""
+    real_replace = os.replace
+    seen = []
+
+    def replace(src, dst):
+        seen.append((os.path.dirname(src), sorted(os.listdir(tmp_path))))
+        real_replace(src, dst)
+
+    monkeypatch.setattr("os.replace", replace)
+    assert run("build", "--region", "front", "-o", tmp_path / "sam.pdf").exit_code == 0
+    ((folder, listing),) = seen
+    assert folder == str(tmp_path)
+    assert len(listing) == 1 and re.fullmatch(r"\.sam\.pdf\.[^./]+\.part", listing[0]), listing
+    assert leftovers(tmp_path) == ["sam.pdf"]
+
+
+def test_the_current_folder_as_output_is_refused_as_a_folder(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for args in ([], ["--layout", "handout", "--club", "Harriers"]):
+        result = run("build", "--region", "front", *args, "-o", ".")
+        assert result.exit_code == 1, result.stderr
+        assert result.stderr == "error: cannot write .: it is a folder (give a file name ending in .pdf)\n"
+    assert list(tmp_path.iterdir()) == []
