@@ -56,6 +56,15 @@ def edit_data(folder: Path, edit: Callable[[str, str], str]) -> Path:
     return folder
 
 
+def edit(folder: Path, name: str, old: str, new: str) -> int:
+    """Replace `old` (once: it must be there exactly once) in one data file; return the line it starts on."""
+    path = folder / name
+    body = path.read_text()
+    assert body.count(old) == 1, old
+    path.write_text(body.replace(old, new))
+    return body[: body.index(old)].count("\n") + 1
+
+
 def words(pdf: bytes, page: int = 0) -> list[dict]:
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         return doc.pages[page].extract_words(keep_blank_chars=False, use_text_flow=True)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import text
+from conftest import edit, text
 from pypdf import PdfReader
 
 from pdfgen.build import library
@@ -41,15 +41,6 @@ def safety_texts(safety=LIB.safety, country=GB) -> list[str]:
     for intro, signs in safety.flags.groups(country):
         out += [intro, *signs]
     return [*out, safety.flags.routine_line(country)]
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> int:
-    """Replace `old` (once, it must be there) in one data file; return the line it starts on."""
-    path = folder / name
-    body = path.read_text()
-    assert body.count(old) == 1, old
-    path.write_text(body.replace(old, new))
-    return body[: body.index(old)].count("\n") + 1
 
 
 def check_errors(run, folder: Path) -> list[str]:

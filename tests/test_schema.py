@@ -8,20 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import edit
 
 ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
 STEPS = "      - Slow to an easy jog or brisk walk until your breathing settles.\n"  # cool-down's last step
 MOELLER_YEAR = "    year: 1997\n    url: https://ohsu"  # sources[2]'s year (another source is from 1997 too)
 DOSE = "    dosage: {sets: 3, reps: [10, 15], per_side: true, days_per_week: [2, 3]}"  # clamshell's
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> int:
-    """Replace `old` (once) in one data file; return the line it starts on."""
-    path = folder / name
-    body = path.read_text()
-    assert body.count(old) == 1, old
-    path.write_text(body.replace(old, new))
-    return body[: body.index(old)].count("\n") + 1
 
 
 def check(run, folder: Path) -> list[str]:
