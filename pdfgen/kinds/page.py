@@ -217,7 +217,7 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
     misfit: str | None = None
     for skip, allowed, keep in tries:
         pdf, found = _search(doc, layout, geo, cache, allowed, skip, keep, (fit_key, skip, keep))
-        misfit = misfit or found
+        misfit = found or misfit  # the last, most forgiving try says best what does not fit
         if pdf is not None:
             return pdf
     raise InputError(Problem(None, None, "routine", _advice(doc, layout, misfit)))
