@@ -94,6 +94,7 @@ class _Page:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.counts: dict[str, int] = {}
+        self.card = ""  # the id of the card back's heading while its blocks are written, else ""
         self.accent = readable(layout.accent)
 
     def new_id(self, prefix: str) -> str:
@@ -222,8 +223,9 @@ class _Page:
         """A named section (the ice note, the red flags, the pain rule, notes), its title a heading."""
         head, hid = self.heading(b.title, level + 1, "box-title")
         role = b.role.replace("_", "-")
+        names = f"{hid} {self.card}".strip()  # on a card back, "When to stop and get help, Back of Wall sit"
         return [
-            f'<section class="box box-{role}" aria-labelledby="{hid}">',
+            f'<section class="box box-{role}" aria-labelledby="{names}">',
             head,
             *self.blocks(b.children, level + 1),
             "</section>",
@@ -309,7 +311,9 @@ class _Page:
             if side == "back":
                 label = area.label[:1].upper() + area.label[1:]
                 head, hid = self.heading(d.esc(label), 2, "vh")
+                self.card = hid  # every back repeats its boxes: each box's landmark also names its card
                 main += [f'<section class="card card-back" aria-labelledby="{hid}">', head, *self.blocks(area.children, 2)]
+                self.card = ""
             else:
                 main += [f'<section class="card card-{side}">', *self.blocks(area.children, 1)]
             main.append("</section>")
