@@ -9,6 +9,8 @@ the page itself, data: URLs and the prefixes a test allows is refused and listed
 The API (keep it this small; `kneecard serve`'s tests reuse it):
 
     browser                              session fixture: one Chromium per test process
+    launch()                             the same Chromium as a context manager, for scripts (samples/build.py)
+    unavailable() -> str | None          why Chromium cannot run here (None: it can)
     open_page(browser, source, width=1280, *, height=800, allow=(), media="screen") -> Tab
         source: an HTML string, a Path to a file, or an http(s)/file URL
     Tab.page                             the Playwright Page, for anything else
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +73,13 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
         pytest.skip(reason)
+    with launch() as chromium:
+        yield chromium
+
+
+@contextmanager
+def launch() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright; closed on leaving the block."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -4,8 +4,9 @@ test_html.py reads the page's markup; this opens it as a person would. Every lay
 than one region and with the optional parts (link, club with logo, notes, card backs), is
 checked at a desktop and a phone width: axe-core finds no WCAG 2.1 A/AA violation (nor any of
 its best-practice rules: unique landmarks, heading order, one main), nothing scrolls sideways
-on a 360 px phone, the page asks for nothing outside itself, and printed to PDF (A4 and
-Letter) it keeps every word on a sensible number of pages.
+on a 360 px phone, no number range (45–60) is split across lines, the page asks for nothing
+outside itself, and printed to PDF (A4 and Letter) it keeps every word on a sensible number
+of pages.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ PAGES = {
 }
 
 
+# number ranges (45–60, 2–3) that a line break splits: "2–" at a line's end reads as another number
+SPLIT_RANGES = "[...document.querySelectorAll('.nw')].filter(e => e.getClientRects().length > 1).map(e => e.textContent)"
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
     """Each case built once with `kneecard build --format html`."""
@@ -64,6 +69,7 @@ def test_no_axe_violations_nothing_outside_no_sideways_scroll(browser, pages, ca
         assert not violations, f"{case} at {width} px:\n{report(violations)}"
         assert tab.refused == [], tab.refused
         assert tab.scroll_width() <= width, f"{case} scrolls sideways at {width} px: {tab.scroll_width()} px wide"
+        assert tab.page.evaluate(SPLIT_RANGES) == [], "a number range breaks across lines"
 
 
 # the text a person sees: every text node but the visually hidden ones (.vh) and the drawings' SVG titles
