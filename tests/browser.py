@@ -3,8 +3,8 @@
 Playwright (PyPI) drives Debian's /usr/bin/chromium; no browser is ever downloaded. axe-core's
 JavaScript comes from the axe-playwright-python package (MPL-2.0 axe-core inside an MIT wrapper),
 so nothing is fetched at run time either. Every request a page makes is routed: anything but
-the page itself, data: URLs and the prefixes a test allows is refused and listed in
-`Tab.refused`, so a test can say the page needs nothing from outside.
+the page itself, data: URLs, a served page's own origin and the prefixes a test allows is
+refused and listed in `Tab.refused`, so a test can say the page needs nothing from outside.
 
 The API (keep it this small; `kneecard serve`'s tests reuse it):
 
@@ -13,6 +13,8 @@ The API (keep it this small; `kneecard serve`'s tests reuse it):
     unavailable() -> str | None          why Chromium cannot run here (None: it can)
     open_page(browser, source, width=1280, *, height=800, allow=(), media="screen") -> Tab
         source: an HTML string, a Path to a file, or an http(s)/file URL
+        allowed requests: the page itself, data: URLs, for an http(s) page its own origin,
+        and URLs starting with one of `allow`; every other request is refused
     Tab.page                             the Playwright Page, for anything else
     Tab.refused                          URLs the page asked for and did not get
     Tab.scroll_width()                   the document's scroll width in CSS px (> width: scrolls sideways)
@@ -33,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -121,8 +124,8 @@ def open_page(
     media: str = "screen",
 ) -> Tab:
     """`source` (HTML text, a file, or a URL) in a window `width` x `height` CSS px, loaded.
-    Requests for anything but the page itself, data: URLs and URLs starting with one of `allow`
-    are refused and listed in `Tab.refused`."""
+    Requests for anything but the page itself, data: URLs, an http(s) page's own origin and URLs
+    starting with one of `allow` are refused and listed in `Tab.refused`."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.emulate_media(media=media)
@@ -134,6 +137,9 @@ def open_page(
     else:
         url = source
     own = (url,) if url else ()
+    if url and url.startswith(("http://", "https://")):
+        parts = urlsplit(url)
+        allow = (*allow, f"{parts.scheme}://{parts.netloc}/")
 
     def route(r: Any) -> None:
         target = r.request.url

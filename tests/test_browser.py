@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from browser import WCAG21AA, axe, open_page, report
+from browser import WCAG21AA, axe, open_page, report, screenshot
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -119,6 +119,35 @@ def test_refused_requests_are_listed(browser):
     html = '<!DOCTYPE html><html lang="en"><title>t</title><img alt="x" src="https://example.org/a.png"><p>hi</p></html>'
     with open_page(browser, html, 360) as tab:
         assert tab.refused == ["https://example.org/a.png"]
+
+
+def test_a_served_page_may_load_from_its_own_origin_only(browser, tmp_path):
+    """The way `kneecard serve`'s tests use the helper: a page over http on loopback."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    page = '<!DOCTYPE html><html lang="en"><title>t</title><img alt="" src="dot.svg"><img alt="" src="https://cdn.example.org/b.png">'
+    (tmp_path / "index.html").write_text(page)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        with open_page(browser, url, 360, height=200) as tab:
+            assert tab.refused == ["https://cdn.example.org/b.png"]
+            assert tab.page.evaluate("document.images[0].naturalWidth") == 4  # its own origin: loaded
+            png = screenshot(tab.page, tmp_path / "shot.png")
+    finally:
+        server.shutdown()
+        server.server_close()
+    from PIL import Image
+
+    with Image.open(png) as im:
+        assert im.size[0] == 360
 
 
 def test_axe_finds_a_violation(browser):
