@@ -459,8 +459,8 @@ def stylesheet(layout: Layout, paper: str) -> str:
         ".group-title { font-size: 1em; margin: 0.6em 0 0.3em; }",
         "@media (min-width: 36em) { .groups { display: flex; gap: 1.5rem; } .groups > .group { flex: 1; } }",
         "@media (min-width: 36em) { ul.cols { column-count: 2; column-gap: 1.5rem; } }",
-        ".link, .club { display: flex; gap: 1rem; align-items: center; margin: 0.5rem 0 1rem; }",
-        ".link-text, .club-text { min-width: 0; }",
+        ".link, .club { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 0.5rem 0 1rem; }",
+        ".link-text, .club-text { min-width: min(10em, 100%); }",  # on a phone the QR code wraps below, not the words
         ".link-text p, .club-text p { margin: 0 0 0.25em; }",
         ".qr { width: 7rem; flex: none; }",
         ".logo { width: 5rem; flex: none; }",
