@@ -76,6 +76,28 @@ def enabled_by_env() -> bool:
     return os.environ.get("KNEECARD_NO_CACHE", "") in ("", "0")
 
 
+def disk_dir(region: str) -> Path | None:
+    """A private folder for what is worth keeping between runs (compiled templates), or None
+    when caches are off or no such folder can be had: KNEECARD_CACHE_DIR, else
+    $XDG_CACHE_HOME/kneecard, else ~/.cache/kneecard. It must be the user's own and closed to
+    others, since what is kept there is loaded as code; anything else is not used."""
+    if not enabled_by_env():
+        return None
+    root = os.environ.get("KNEECARD_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kneecard"
+    )
+    folder = Path(root) / region
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.lstat()
+    except OSError:
+        return None
+    owner = os.getuid() if hasattr(os, "getuid") else st.st_uid
+    if not folder.is_dir() or folder.is_symlink() or st.st_uid != owner or st.st_mode & 0o077:
+        return None
+    return folder
+
+
 def memo(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """A bounded per-process memo for work below the build (compiled templates, font subsets,
     decoded pictures, colours) that the same off switch bypasses: same answers either way."""
