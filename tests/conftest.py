@@ -20,6 +20,15 @@ MM = 72 / 25.4
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory):
+    """Compiled templates go to a folder of the test run's own, never the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KNEECARD_CACHE_DIR", str(tmp_path_factory.mktemp("kneecard-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def run():
     """Invoke `kneecard ARGS...`; returns the Click result (stdout and stderr kept apart)."""
