@@ -23,6 +23,18 @@ PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 WIDE = "48em"  # from this width the columns area goes side by side
 INLINE_TAG = re.compile(r"<(/?)([a-zA-Z]+)\s*(/?)>|<[^>]*>")
 BOLD_ONLY = re.compile(r"\s*<b>(.*)</b>\s*", re.S)
+ROLES = (  # CSS selector, the layout's text style
+    ("h1", "title"),
+    ("h2", "h2"),
+    ("h3", "h3"),
+    (".subtitle", "subtitle"),
+    (".dose", "dose"),
+    (".caution", "caution"),
+    (".small", "small"),
+    (".box-title", "box_title"),
+    (".box-body", "box_body"),
+    ("footer", "footer"),
+)
 RANGE = re.compile(r"\d+(?:[.,]\d+)?–\d+")  # 45–60, 0–10: a line never breaks after the dash
 
 
@@ -429,18 +441,9 @@ def stylesheet(layout: Layout, paper: str) -> str:
         ".nw { white-space: nowrap; }",
         ".vh { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;"
         " clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }",
-        role("h1", "title"),
+        *(role(css, name) for css, name in ROLES),
         "h1 { margin-top: 0.2em; }",
         ".columns > :first-child > h2:first-child { margin-top: 0; }",
-        role("h2", "h2"),
-        role("h3", "h3"),
-        role(".subtitle", "subtitle"),
-        role(".dose", "dose"),
-        role(".caution", "caution"),
-        role(".small", "small"),
-        role(".box-title", "box_title"),
-        role(".box-body", "box_body"),
-        role("footer", "footer"),
         f"header {{ border-bottom: 2px solid {accent}; margin-bottom: 1rem; padding-bottom: 0.5rem; }}",
         "footer { border-top: 1px solid #bfbfbf; margin-top: 1.5rem; padding-top: 0.5rem; }",
         "footer p { margin: 0; }",
@@ -501,13 +504,28 @@ def stylesheet(layout: Layout, paper: str) -> str:
     rules += [
         f"@page {{ size: {PAGE_SIZE.get(paper, 'A4')}; margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm; }}",
         "@media print {",
-        f"  html {{ font-size: {body.size:g}pt; }}",
+        f"  html {{ font-size: {layout.min_body if layout.kind == 'cards' else body.size:g}pt; }}",
         "  body { max-width: none; padding: 0; }",
         f"  .columns {{ column-count: {layout.columns}; column-gap: {layout.gap:g}mm; }}",
         "  .box, .item, .group, .link, .club, .tracker, .card, tr { break-inside: avoid; }",
         "  .tracker { overflow: visible; }",
         "  .cards { grid-template-columns: 1fr 1fr; }",
         "  a { color: inherit; }",
+        *card_print(layout),
         "}",
     ]
     return "\n".join(rules) + "\n"
+
+
+def card_print(layout: Layout) -> list[str]:
+    """Cards on paper: the body at the layout's smallest body size (the print block sets it) and
+    no text below its smallest text size, as its PDF shrinks a card to fit; two pairs of a front
+    and its back then share a sheet, instead of one pair a sheet."""
+    if layout.kind != "cards":
+        return []
+    body = layout.styles["body"]
+    rules = ["  .card { padding: 0.5rem 0.7rem; }", "  .cards { gap: 0.6rem; }"]
+    for css, name in ROLES:
+        size = layout.styles[name].size / body.size
+        rules.append(f"  {css} {{ font-size: max({size:.3g}em, {layout.min_text:g}pt); }}")
+    return rules

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from browser import WCAG21AA, axe, open_page, report, screenshot
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from pdfgen.build import layout
 from pdfgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,50 +93,77 @@ PAGE_MARGINS = """() => {
 }"""
 
 
-def pdf_words(pdf: bytes) -> tuple[int, Counter, str]:
-    """Page count, every word (pdfium's text layer), and the characters drawn past a page's edge."""
+@dataclass
+class Printed:
+    """What Chromium's PDF holds, read back with pdfium."""
+
+    pages: int
+    words: Counter  # every word of the text layer
+    outside: str  # letters drawn past a page's edge
+    smallest: float  # the smallest letter, in pt (font size times the text's scale)
+
+
+def read_printed(pdf: bytes) -> Printed:
+    import ctypes
+
     import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     doc = pdfium.PdfDocument(pdf)
-    words: Counter = Counter()
-    outside = []
+    out = Printed(len(doc), Counter(), "", 1000.0)
+    matrix = raw.FS_MATRIX()
     try:
         for page in doc:
             width, height = page.get_size()
             text = page.get_textpage()
-            words += Counter(re.findall(r"\w+", text.get_text_range()))
+            out.words += Counter(re.findall(r"\w+", text.get_text_range()))
             for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
                 left, bottom, right, top = text.get_charbox(i)
                 if left < -0.5 or bottom < -0.5 or right > width + 0.5 or top > height + 0.5:
-                    outside.append(text.get_text_range(i, 1))
-        return len(doc), words, "".join(outside)
+                    out.outside += char
+                if char.isalnum():
+                    raw.FPDFText_GetMatrix(text.raw, i, ctypes.byref(matrix))
+                    scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                    out.smallest = min(out.smallest, raw.FPDFText_GetFontSize(text.raw, i) * scale)
+        return out
     finally:
         doc.close()
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 @pytest.mark.parametrize("case", ["one-page-front", "handout-all-club", "large-print-front", "cards-front-backs"])
-def test_prints_every_word_on_a_sensible_number_of_pages(browser, pages, case, paper, run, tmp_path):
+def test_prints_every_word_at_a_readable_size_on_a_sensible_number_of_pages(browser, case, paper, run, tmp_path):
     """Chromium's print to PDF (print media, the page's own print style sheet): every word a
     person sees on screen is in the PDF as often as on the page (nothing hidden), no letter is
     drawn past the paper's edge (nothing cut), the layout fits the paper's width (so Chromium
-    does not shrink it), and it takes at most twice the sheets the PDF version takes."""
-    with open_page(browser, pages[case], 1280, media="print") as tab:
+    does not shrink it), no text is smaller than the layout allows, and it takes at most twice
+    the sheets the PDF version takes (cards: as many, two pairs of front and back a sheet).
+    Each is built for the paper it is printed on, as its @page size says (an A4 page printed on
+    Letter is shrunk 6 % by the browser to fit the shorter sheet)."""
+    built = tmp_path / "page.html"
+    assert run("build", *PAGES[case], "--paper", paper.lower(), "-o", built).exit_code == 0
+    with open_page(browser, built, 1280, media="print") as tab:
         shown = Counter(re.findall(r"\w+", tab.page.evaluate(SHOWN_TEXT)))
-        count, printed, outside = pdf_words(tab.page.pdf(format=paper))
+        printed = read_printed(tab.page.pdf(format=paper))
         # Chromium shrinks a page too wide for the paper to fit: lay it out as wide as the paper's text area
         left, right = (float(m.removesuffix("mm")) for m in tab.page.evaluate(PAGE_MARGINS))
         width = round((PAPER_MM[paper] - left - right) * 96 / 25.4)
         tab.page.set_viewport_size({"width": width, "height": 1000})
         wide = tab.scroll_width()
-    missing = shown - printed
+    missing = shown - printed.words
     assert not missing, f"words on the page but not printed: {dict(missing)}"
-    assert not outside.strip(), f"drawn past the paper's edge: {outside[:200]!r}"
+    assert not printed.outside.strip(), f"drawn past the paper's edge: {printed.outside[:200]!r}"
     assert wide <= width, f"{wide} px wide on paper {width} px wide: the browser would shrink it to fit"
     reference = tmp_path / "ref.pdf"
     assert run("build", *PAGES[case], "--paper", paper.lower(), "-o", reference).exit_code == 0
     pdf_pages = len(PdfReader(reference).pages)
-    assert 1 <= count <= 2 * pdf_pages, f"{count} printed pages, the PDF version has {pdf_pages}"
+    lay = layout(PAGES[case][1], None)
+    most = pdf_pages if lay.kind == "cards" else 2 * pdf_pages
+    assert 1 <= printed.pages <= most, f"{printed.pages} printed pages, the PDF version has {pdf_pages}"
+    # the PDF's rule: nothing below min_text, but small print designed smaller keeps its size (not on cards)
+    floor = lay.min_text if lay.kind == "cards" else min(lay.min_text, *(s.size for s in lay.styles.values()))
+    assert printed.smallest >= floor - 0.05, f"text printed at {printed.smallest:.2f} pt, below {floor:g} pt"
 
 
 def test_refused_requests_are_listed(browser):
