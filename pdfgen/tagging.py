@@ -1,0 +1,282 @@
+"""Tagged PDF: the structure tree of a document, and the marked content that ties it to the page.
+
+`Flow` records, while it turns the document tree into flowables, a template of the structure
+(`Struct`: H1, P, L/LI, Figure, Table, Link, Aside...) and which flowable stands for which
+element. The flowables that draw content (paragraphs, figures, the logo) ask the canvas's
+`Tagger` to wrap what they draw in `BDC … EMC` with a marked-content id; furniture (rules,
+crop marks, table lines, the footer, a repeated heading) is drawn as an `/Artifact`. When the
+canvas is saved the tagger writes the structure tree, the parent tree, /MarkInfo and the XMP
+metadata (and, for PDF/A-2b, the sRGB output intent).
+
+Templates may be shared between builds (a batch caches its cards); everything a build learns
+while drawing (ids, pages, annotations) lives in its own Tagger, keyed by scope and element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.pdfgen.canvas import Canvas
+
+from pdfgen import pdfa, rl_private
+from pdfgen.document import plain
+
+ROLE_MAP = {"Aside": "Sect"}  # PDF 2.0's Aside is not a PDF 1.7 standard type: mapped for PDF/UA-1 readers
+
+
+@dataclass(eq=False)
+class Node:
+    """One structure element of a template: its type, what it holds, and its attributes."""
+
+    type: str
+    children: list[Node] = field(default_factory=list)
+    alt: str | None = None  # Figure: what the drawing shows, in words
+    url: str | None = None  # Link: where the annotation goes
+    text: str | None = None  # ActualText: the words, spaced as written (line ends carry no space in the PDF)
+    attrs: dict[str, Any] | None = None  # layout attributes, e.g. {"O": "Table", "Scope": "Column"}
+
+
+def _words(flowable: Any) -> str | None:
+    """A paragraph's text as plain words (None for a drawing)."""
+    markup = getattr(flowable, "text", None)
+    return plain(markup) if isinstance(markup, str) else None
+
+
+class Struct:
+    """The structure template a Flow builds: a root, and which flowable marks which element."""
+
+    def __init__(self) -> None:
+        self.root = Node("Div")
+        self.marks: dict[int, Node] = {}
+        self._stack = [self.root]
+
+    def add(self, type_: str, **kw: Any) -> Node:
+        node = Node(type_, **kw)
+        self._stack[-1].children.append(node)
+        return node
+
+    @contextmanager
+    def under(self, type_: str | None, **kw: Any) -> Iterator[Node | None]:
+        """Elements made inside the block are children of a new `type_` element (None: no element)."""
+        if type_ is None:
+            yield None
+            return
+        node = self.add(type_, **kw)
+        self._stack.append(node)
+        try:
+            yield node
+        finally:
+            self._stack.pop()
+
+    def mark(self, flowable: Any, type_: str | None, **kw: Any) -> Any:
+        """`flowable` draws a new element of `type_` (None: it draws nothing of the structure)."""
+        if flowable is not None and type_ is not None:
+            self.marks[id(flowable)] = self.add(type_, text=_words(flowable), **kw)
+        return flowable
+
+    def mark_item(self, flowable: Any) -> Any:
+        """A list item: its bullet is the Lbl, its text the LBody."""
+        node = self.add("LI", children=[Node("Lbl", text=flowable.bulletText), Node("LBody", text=_words(flowable))])
+        self.marks[id(flowable)] = node
+        return flowable
+
+
+@dataclass
+class _Elem:
+    """What one element of one scope got on the pages: marked-content ids and annotations."""
+
+    parts: list[tuple[int, Any]] = field(default_factory=list)  # (page index, MCID or annotation reference)
+
+
+class Tagger:
+    """The marked content of one canvas, and at save the structure tree built from it."""
+
+    def __init__(self, pdfa: bool = False) -> None:
+        self.pdfa = pdfa
+        self.scopes: list[tuple[str | None, Struct]] = []  # in reading order
+        self.scope: int | None = None
+        self.elems: dict[tuple[int, int], _Elem] = {}
+        self.drawn: dict[int, Any] = {}  # id -> leaf drawn in this scope (held, so ids stay unique)
+        self.page_key: int | None = None  # this page's StructParents, once it has marked content
+        self.page_mcids: list[Node] = []
+        self.parents: list[tuple[int, Any]] = []  # parent tree: (key, [(scope, node)...] or (scope, node))
+        self.page_keys: dict[int, int] = {}
+        self.next_key = 0
+
+    # ----------------------------------------------------------- while drawing
+
+    def enter(self, struct: Struct, group: str | None = None) -> None:
+        """Draw the flowables of `struct` from now on (a page document's one scope, or one card as a `group`)."""
+        self.scopes.append((group, struct))
+        self.scope = len(self.scopes) - 1
+        self.drawn = {}
+
+    def _node(self, leaf: Any) -> Node | None:
+        if self.scope is None:
+            return None
+        marks = self.scopes[self.scope][1].marks
+        node = marks.get(id(leaf))
+        if node is None:
+            node = marks.get(getattr(leaf, "_kc_origin", None))
+        if node is None or id(leaf) in self.drawn:  # a repeat (a box title on its next page): furniture
+            return None
+        self.drawn[id(leaf)] = leaf
+        return node
+
+    def _mcid(self, canvas: Canvas, node: Node) -> int:
+        if self.page_key is None:
+            self.page_key, self.next_key = self.next_key, self.next_key + 1
+            self.page_mcids = []
+        mcid = len(self.page_mcids)
+        self.page_mcids.append(self._key(node))
+        self.elems.setdefault(self._key(node), _Elem()).parts.append((canvas.getPageNumber() - 1, mcid))
+        return mcid
+
+    def _key(self, node: Node) -> Any:
+        return (self.scope, id(node))
+
+    def begin(self, leaf: Any, canvas: Canvas) -> Node | None:
+        """Open the marked content of `leaf`: its element's BDC, or an Artifact. Returns its element."""
+        node = self._node(leaf)
+        if node is None:
+            canvas.addLiteral("/Artifact BMC")
+        elif node.type == "LI":
+            part = node.children[0] if getattr(leaf, "bulletText", None) else node.children[1]
+            canvas.addLiteral(f"/{part.type} <</MCID {self._mcid(canvas, part)}>> BDC")
+        else:
+            canvas.addLiteral(f"/{node.type} <</MCID {self._mcid(canvas, node)}>> BDC")
+        return node
+
+    def after_label(self, canvas: Canvas, node: Node) -> None:
+        """The bullet is drawn: the list item's body follows."""
+        body = node.children[1]
+        canvas.addLiteral(f"EMC /{body.type} <</MCID {self._mcid(canvas, body)}>> BDC")
+
+    def end(self, canvas: Canvas, node: Node | None, rect: tuple[float, float, float, float]) -> None:
+        """Close the marked content; a Link gets its annotation over `rect` (current coordinates)."""
+        canvas.addLiteral("EMC")
+        if node is not None and node.url:
+            key, self.next_key = self.next_key, self.next_key + 1
+            canvas.linkURL(node.url, rect, relative=1, thickness=0, F=4, StructParent=key, Contents=PDFString(node.url))
+            ref = rl_private.last_annotation(canvas)
+            self.elems.setdefault(self._key(node), _Elem()).parts.append((canvas.getPageNumber() - 1, ref))
+            self.parents.append((key, self._key(node)))
+
+    def end_page(self) -> int | None:
+        """The page is done: its StructParents key (None if it holds no marked content)."""
+        key = self.page_key
+        if key is not None:
+            self.parents.append((key, list(self.page_mcids)))
+        self.page_key = None
+        return key
+
+    # ----------------------------------------------------------- at save
+
+    def finish(self, canvas: Canvas) -> None:
+        """Write the structure tree, the parent tree and the catalog entries of a tagged PDF."""
+        doc = rl_private.pdf_document(canvas)
+        pages = [doc.Reference(p) for p in rl_private.pages(canvas)]
+        refs: dict[Any, Any] = {}
+        root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+        root_ref = doc.Reference(root)
+        top = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName("Document"), "P": root_ref})
+        top_ref = doc.Reference(top)
+        kids: list[Any] = []
+        for i, (group, struct) in enumerate(self.scopes):
+            self.scope = i
+            if group is None:
+                kids += [r for c in struct.root.children if (r := self._emit(doc, c, top_ref, pages, refs)) is not None]
+            else:
+                sect = Node(group, children=struct.root.children)
+                ref = self._emit(doc, sect, top_ref, pages, refs)
+                if ref is not None:
+                    kids.append(ref)
+        top["K"] = PDFArray(kids)
+        nums: list[Any] = []
+        for key, value in sorted(self.parents, key=lambda kv: kv[0]):
+            nums.append(key)
+            nums.append(PDFArray([refs[k] for k in value]) if isinstance(value, list) else refs[value])
+        root["K"] = PDFArray([top_ref])
+        root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}))
+        root["ParentTreeNextKey"] = self.next_key
+        root["RoleMap"] = PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()})
+        catalog = doc.Catalog
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})  # a str is written as is: the boolean true
+        catalog.StructTreeRoot = root_ref
+        catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
+        rl_private.catalog_entry(catalog, "Metadata", doc.Reference(pdfa.metadata_stream(canvas, self.pdfa)))
+        if self.pdfa:
+            rl_private.catalog_entry(catalog, "OutputIntents", PDFArray([pdfa.output_intent(doc, canvas)]))
+
+    def _drawn(self, node: Node) -> bool:
+        """Whether the element got anything on the pages (an empty table cell counts: it keeps the grid whole)."""
+        return node.type in ("TD", "TH") or self._key(node) in self.elems or any(self._drawn(c) for c in node.children)
+
+    def _emit(self, doc: Any, node: Node, parent: Any, pages: list[Any], refs: dict[Any, Any]) -> Any:
+        """The element and its children as PDF objects; None for an element that got nothing drawn."""
+        if not self._drawn(node):
+            return None
+        elem = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.type), "P": parent})
+        ref = doc.Reference(elem)
+        kids: list[Any] = []
+        page: int | None = None
+        for pg, part in self.elems.get(self._key(node), _Elem()).parts:
+            page = pg if page is None else page
+            if isinstance(part, int):
+                kids.append(part if pg == page else PDFDictionary({"Type": PDFName("MCR"), "Pg": pages[pg], "MCID": part}))
+            else:
+                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": part, "Pg": pages[pg]}))
+        for child in node.children:
+            child_ref = self._emit(doc, child, ref, pages, refs)
+            if child_ref is not None:
+                kids.append(child_ref)
+        refs[self._key(node)] = ref
+        if page is not None:
+            elem["Pg"] = pages[page]
+        if kids:
+            elem["K"] = PDFArray(kids) if len(kids) > 1 else kids[0]
+        if node.text is not None:
+            elem["ActualText"] = PDFString(node.text)
+        if node.alt is not None:
+            elem["Alt"] = PDFString(node.alt)
+        if node.attrs:
+            elem["A"] = PDFDictionary({k: PDFName(v) if isinstance(v, str) else v for k, v in node.attrs.items()})
+        return ref
+
+
+class TaggedCanvas(Canvas):
+    """A canvas that tags: its `kc_tagger` marks content; each page gets its StructParents."""
+
+    def __init__(self, *args: Any, pdfa: bool = False, scope: Struct | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.kc_tagger = Tagger(pdfa)
+        if scope is not None:
+            self.kc_tagger.enter(scope)
+
+    def showPage(self) -> None:
+        key = self.kc_tagger.end_page()
+        super().showPage()
+        rl_private.finish_page(self, key, self.kc_tagger.pdfa)
+
+    def save(self) -> None:
+        if rl_private.has_content(self):
+            self.showPage()
+        self.kc_tagger.finish(self)
+        super().save()
+
+
+@contextmanager
+def artifact(canvas: Any) -> Iterator[None]:
+    """What is drawn inside is page furniture (rules, marks, lines, the footer), not content."""
+    tagging = hasattr(canvas, "kc_tagger")
+    if tagging:
+        canvas.addLiteral("/Artifact BMC")
+    try:
+        yield
+    finally:
+        if tagging:
+            canvas.addLiteral("EMC")
