@@ -31,7 +31,7 @@ from pdfgen.schema import LocDict, LocList, Reader, did_you_mean, line_of, type_
 DEFAULT_TEMPLATE = "{name}-{region}.pdf"
 TEMPLATE_FIELDS = ("name", "region", "club", "layout", "paper", "row")
 LIST_FIELDS = ("region", "methods", "exercises")
-BOOL_FIELDS = ("backs", "tracker")
+BOOL_FIELDS = ("backs", "tracker", "pdfa")
 BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CLUB_COLUMNS = {"club_name": "name", "club_url": "url", "club_logo": "logo"}
 CSV_COLUMNS = (*ROUTINE_FIELDS, *CLUB_COLUMNS)
