@@ -203,7 +203,7 @@ def _draw_para(para: Paragraph, canvas: Any, x: float, y: float, _sW: float, dra
             try:
                 return original(*args, **kw)
             finally:
-                tagger.after_label(canvas, node)
+                tagger.after_label(canvas, node, para)
 
         paragraph._drawBullet = bullet
     try:

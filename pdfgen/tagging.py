@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFString
+from reportlab.pdfbase.pdfdoc import format as fmt
 from reportlab.pdfgen.canvas import Canvas
 
 from pdfgen import pdfa, rl_private
@@ -28,7 +29,7 @@ from pdfgen.document import plain
 ROLE_MAP = {"Aside": "Sect"}  # PDF 2.0's Aside is not a PDF 1.7 standard type: mapped for PDF/UA-1 readers
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """One structure element of a template: its type, what it holds, and its attributes."""
 
@@ -36,7 +37,8 @@ class Node:
     children: list[Node] = field(default_factory=list)
     alt: str | None = None  # Figure: what the drawing shows, in words
     url: str | None = None  # Link: where the annotation goes
-    text: str | None = None  # ActualText: the words, spaced as written (line ends carry no space in the PDF)
+    text: str | None = None  # ActualText: the words, spaced as written (line ends carry no space in the PDF)...
+    source: Any = None  # ... or the paragraph whose words they are, read only if it is drawn
     attrs: dict[str, Any] | None = None  # layout attributes, e.g. {"O": "Table", "Scope": "Column"}
 
 
@@ -75,12 +77,12 @@ class Struct:
     def mark(self, flowable: Any, type_: str | None, **kw: Any) -> Any:
         """`flowable` draws a new element of `type_` (None: it draws nothing of the structure)."""
         if flowable is not None and type_ is not None:
-            self.marks[id(flowable)] = self.add(type_, text=_words(flowable), **kw)
+            self.marks[id(flowable)] = self.add(type_, source=flowable, **kw)
         return flowable
 
     def mark_item(self, flowable: Any) -> Any:
         """A list item: its bullet is the Lbl, its text the LBody."""
-        node = self.add("LI", children=[Node("Lbl", text=flowable.bulletText), Node("LBody", text=_words(flowable))])
+        node = self.add("LI", children=[Node("Lbl", text=flowable.bulletText), Node("LBody", source=flowable)])
         self.marks[id(flowable)] = node
         return flowable
 
@@ -90,6 +92,7 @@ class _Elem:
     """What one element of one scope got on the pages: marked-content ids and annotations."""
 
     parts: list[tuple[int, Any]] = field(default_factory=list)  # (page index, MCID or annotation reference)
+    lines: int = 0  # lines of text drawn: a paragraph of several gets its words as ActualText
 
 
 class Tagger:
@@ -127,13 +130,15 @@ class Tagger:
         self.drawn[id(leaf)] = leaf
         return node
 
-    def _mcid(self, canvas: Canvas, node: Node) -> int:
+    def _mcid(self, canvas: Canvas, node: Node, lines: int = 0) -> int:
         if self.page_key is None:
             self.page_key, self.next_key = self.next_key, self.next_key + 1
             self.page_mcids = []
         mcid = len(self.page_mcids)
         self.page_mcids.append(self._key(node))
-        self.elems.setdefault(self._key(node), _Elem()).parts.append((canvas.getPageNumber() - 1, mcid))
+        elem = self.elems.setdefault(self._key(node), _Elem())
+        elem.parts.append((canvas.getPageNumber() - 1, mcid))
+        elem.lines += lines
         return mcid
 
     def _key(self, node: Node) -> Any:
@@ -145,16 +150,17 @@ class Tagger:
         if node is None:
             canvas.addLiteral("/Artifact BMC")
         elif node.type == "LI":
-            part = node.children[0] if getattr(leaf, "bulletText", None) else node.children[1]
-            canvas.addLiteral(f"/{part.type} <</MCID {self._mcid(canvas, part)}>> BDC")
+            if getattr(leaf, "bulletText", None):
+                canvas.addLiteral(f"/Lbl <</MCID {self._mcid(canvas, node.children[0])}>> BDC")
+            else:
+                canvas.addLiteral(f"/LBody <</MCID {self._mcid(canvas, node.children[1], _lines(leaf))}>> BDC")
         else:
-            canvas.addLiteral(f"/{node.type} <</MCID {self._mcid(canvas, node)}>> BDC")
+            canvas.addLiteral(f"/{node.type} <</MCID {self._mcid(canvas, node, _lines(leaf))}>> BDC")
         return node
 
-    def after_label(self, canvas: Canvas, node: Node) -> None:
+    def after_label(self, canvas: Canvas, node: Node, leaf: Any) -> None:
         """The bullet is drawn: the list item's body follows."""
-        body = node.children[1]
-        canvas.addLiteral(f"EMC /{body.type} <</MCID {self._mcid(canvas, body)}>> BDC")
+        canvas.addLiteral(f"EMC /LBody <</MCID {self._mcid(canvas, node.children[1], _lines(leaf))}>> BDC")
 
     def end(self, canvas: Canvas, node: Node | None, rect: tuple[float, float, float, float]) -> None:
         """Close the marked content; a Link gets its annotation over `rect` (current coordinates)."""
@@ -185,17 +191,14 @@ class Tagger:
         root_ref = doc.Reference(root)
         top = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName("Document"), "P": root_ref})
         top_ref = doc.Reference(top)
-        kids: list[Any] = []
+        elems: list[_StructElem] = []
         for i, (group, struct) in enumerate(self.scopes):
             self.scope = i
-            if group is None:
-                kids += [r for c in struct.root.children if (r := self._emit(doc, c, top_ref, pages, refs)) is not None]
-            else:
-                sect = Node(group, children=struct.root.children)
-                ref = self._emit(doc, sect, top_ref, pages, refs)
-                if ref is not None:
-                    kids.append(ref)
-        top["K"] = PDFArray(kids)
+            tops = struct.root.children if group is None else [Node(group, children=struct.root.children)]
+            elems += [e for e in (self._emit(doc, c, pages, refs) for c in tops) if e is not None]
+        for e in elems:
+            e.parent = top_ref
+        top["K"] = PDFArray([e.ref for e in elems])
         nums: list[Any] = []
         for key, value in sorted(self.parents, key=lambda kv: kv[0]):
             nums.append(key)
@@ -212,40 +215,80 @@ class Tagger:
         if self.pdfa:
             rl_private.catalog_entry(catalog, "OutputIntents", PDFArray([pdfa.output_intent(doc, canvas)]))
 
-    def _drawn(self, node: Node) -> bool:
-        """Whether the element got anything on the pages (an empty table cell counts: it keeps the grid whole)."""
-        return node.type in ("TD", "TH") or self._key(node) in self.elems or any(self._drawn(c) for c in node.children)
-
-    def _emit(self, doc: Any, node: Node, parent: Any, pages: list[Any], refs: dict[Any, Any]) -> Any:
-        """The element and its children as PDF objects; None for an element that got nothing drawn."""
-        if not self._drawn(node):
+    def _emit(self, doc: Any, node: Node, pages: list[Any], refs: dict[Any, Any]) -> _StructElem | None:
+        """The element and its children as PDF objects, children first; None for an element that
+        got nothing drawn (an empty table cell is kept: it keeps the grid whole)."""
+        children = [e for e in (self._emit(doc, c, pages, refs) for c in node.children) if e is not None]
+        drawn = self.elems.get((self.scope, id(node)))
+        if drawn is None and not children and node.type not in ("TD", "TH"):
             return None
-        elem = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.type), "P": parent})
-        ref = doc.Reference(elem)
+        elem = _StructElem(node)
+        elem.ref = doc.Reference(elem)
         kids: list[Any] = []
-        page: int | None = None
-        for pg, part in self.elems.get(self._key(node), _Elem()).parts:
-            page = pg if page is None else page
-            if isinstance(part, int):
-                kids.append(part if pg == page else PDFDictionary({"Type": PDFName("MCR"), "Pg": pages[pg], "MCID": part}))
-            else:
-                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": part, "Pg": pages[pg]}))
-        for child in node.children:
-            child_ref = self._emit(doc, child, ref, pages, refs)
-            if child_ref is not None:
-                kids.append(child_ref)
-        refs[self._key(node)] = ref
-        if page is not None:
-            elem["Pg"] = pages[page]
-        if kids:
-            elem["K"] = PDFArray(kids) if len(kids) > 1 else kids[0]
-        if node.text is not None:
-            elem["ActualText"] = PDFString(node.text)
+        if drawn is not None:
+            page = drawn.parts[0][0]
+            elem.page = pages[page]
+            elem.spaced = drawn.lines > 1
+            for pg, part in drawn.parts:
+                if isinstance(part, int):
+                    kids.append(part if pg == page else PDFDictionary({"Type": PDFName("MCR"), "Pg": pages[pg], "MCID": part}))
+                else:
+                    kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": part, "Pg": pages[pg]}))
+        for child in children:
+            child.parent = elem.ref
+            kids.append(child.ref)
+        elem.kids = kids
+        elem.spaced = elem.spaced or node.text is not None
+        refs[(self.scope, id(node))] = elem.ref
+        return elem
+
+
+class _StructElem(PDFObject):
+    """A structure element, written straight to bytes (ReportLab's generic dictionary formatting
+    cost about as much as the rest of the tagging)."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.ref: Any = None
+        self.parent: Any = None
+        self.page: Any = None
+        self.kids: list[Any] = []
+        self.spaced = False  # ActualText wanted: the words of a paragraph of several lines
+
+    def format(self, document: Any) -> bytes:
+        node = self.node
+        out = [b"<< /Type /StructElem /S /", node.type.encode("ascii"), b" /P ", self.parent.format(document)]
+        if self.page is not None:
+            out += [b" /Pg ", self.page.format(document)]
+        if self.kids:
+            kids = [str(k).encode("ascii") if isinstance(k, int) else fmt(k, document) for k in self.kids]
+            out += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]"]
+        if self.spaced:
+            text = node.text if node.text is not None else _words(node.source)
+            if text:
+                out += [b" /ActualText ", text_string(text)]
         if node.alt is not None:
-            elem["Alt"] = PDFString(node.alt)
+            out += [b" /Alt ", text_string(node.alt)]
         if node.attrs:
-            elem["A"] = PDFDictionary({k: PDFName(v) if isinstance(v, str) else v for k, v in node.attrs.items()})
-        return ref
+            attrs = " ".join(f"/{k} /{v}" if isinstance(v, str) else f"/{k} {v}" for k, v in node.attrs.items())
+            out += [b" /A << ", attrs.encode("ascii"), b" >>"]
+        out.append(b" >>")
+        return b"".join(out)
+
+
+def text_string(text: str) -> bytes:
+    """A PDF text string: ASCII as it is, anything else UTF-16BE with its byte order mark; escaped."""
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        raw = ("\ufeff" + text).encode("utf-16-be")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r") + b")"
+
+
+def _lines(leaf: Any) -> int:
+    """How many lines a paragraph drew (0 for a drawing)."""
+    bl = getattr(leaf, "blPara", None)
+    return len(bl.lines) if bl is not None else 0
 
 
 class TaggedCanvas(Canvas):
