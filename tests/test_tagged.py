@@ -309,3 +309,15 @@ def test_bad_pdfa_values_are_one_located_line(run, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --pdfa: applies to a PDF, not an HTML page")
     assert not list(tmp_path.glob("x.*"))
+
+
+def test_the_pdfa_sample_is_pdfa_and_the_others_are_tagged():
+    """samples/: the file that asks for PDF/A passes the checker; every sample PDF is tagged."""
+    samples = sorted((ROOT / "samples").glob("*.yaml"))
+    asked = [p for p in samples if re.search(r"^pdfa:\s*true\s*$", p.read_text(), re.M)]
+    assert asked
+    for routine in samples:
+        with pikepdf.open(routine.with_suffix(".pdf")) as pdf:
+            assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root, routine.name
+            if routine in asked:
+                assert pikepdf.pdfa.check(pdf, "2b").passed, routine.name
