@@ -34,7 +34,7 @@ class Node:
     """One structure element of a template: its type, what it holds, and its attributes."""
 
     type: str
-    children: list[Node] = field(default_factory=list)
+    children: list[Node] | None = None  # a list once it has any (most elements are leaves)
     alt: str | None = None  # Figure: what the drawing shows, in words
     url: str | None = None  # Link: where the annotation goes
     text: str | None = None  # ActualText: the words, spaced as written (line ends carry no space in the PDF)...
@@ -52,27 +52,22 @@ class Struct:
     """The structure template a Flow builds: a root, and which flowable marks which element."""
 
     def __init__(self) -> None:
-        self.root = Node("Div")
+        self.root = Node("Div", children=[])
         self.marks: dict[int, Node] = {}
         self._stack = [self.root]
 
     def add(self, type_: str, **kw: Any) -> Node:
         node = Node(type_, **kw)
-        self._stack[-1].children.append(node)
+        parent = self._stack[-1]
+        if parent.children is None:
+            parent.children = [node]
+        else:
+            parent.children.append(node)
         return node
 
-    @contextmanager
-    def under(self, type_: str | None, **kw: Any) -> Iterator[Node | None]:
-        """Elements made inside the block are children of a new `type_` element (None: no element)."""
-        if type_ is None:
-            yield None
-            return
-        node = self.add(type_, **kw)
-        self._stack.append(node)
-        try:
-            yield node
-        finally:
-            self._stack.pop()
+    def under(self, type_: str, **kw: Any) -> _Under:
+        """Elements made inside the `with` block are children of a new `type_` element."""
+        return _Under(self, self.add(type_, **kw))
 
     def mark(self, flowable: Any, type_: str | None, **kw: Any) -> Any:
         """`flowable` draws a new element of `type_` (None: it draws nothing of the structure)."""
@@ -85,6 +80,23 @@ class Struct:
         node = self.add("LI", children=[Node("Lbl", text=flowable.bulletText), Node("LBody", source=flowable)])
         self.marks[id(flowable)] = node
         return flowable
+
+
+class _Under:
+    """The `with` block of Struct.under (a class: a generator context manager costs more, and a
+    build enters hundreds)."""
+
+    __slots__ = ("struct", "node")
+
+    def __init__(self, struct: Struct, node: Node) -> None:
+        self.struct, self.node = struct, node
+
+    def __enter__(self) -> Node:
+        self.struct._stack.append(self.node)
+        return self.node
+
+    def __exit__(self, *exc: object) -> None:
+        self.struct._stack.pop()
 
 
 @dataclass
@@ -194,7 +206,7 @@ class Tagger:
         elems: list[_StructElem] = []
         for i, (group, struct) in enumerate(self.scopes):
             self.scope = i
-            tops = struct.root.children if group is None else [Node(group, children=struct.root.children)]
+            tops = (struct.root.children or []) if group is None else [Node(group, children=struct.root.children)]
             elems += [e for e in (self._emit(doc, c, pages, refs) for c in tops) if e is not None]
         for e in elems:
             e.parent = top_ref
@@ -218,7 +230,11 @@ class Tagger:
     def _emit(self, doc: Any, node: Node, pages: list[Any], refs: dict[Any, Any]) -> _StructElem | None:
         """The element and its children as PDF objects, children first; None for an element that
         got nothing drawn (an empty table cell is kept: it keeps the grid whole)."""
-        children = [e for e in (self._emit(doc, c, pages, refs) for c in node.children) if e is not None]
+        children = []
+        for c in node.children or ():
+            e = self._emit(doc, c, pages, refs)
+            if e is not None:
+                children.append(e)
         drawn = self.elems.get((self.scope, id(node)))
         if drawn is None and not children and node.type not in ("TD", "TH"):
             return None
