@@ -321,3 +321,55 @@ def test_the_pdfa_sample_is_pdfa_and_the_others_are_tagged():
             assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root, routine.name
             if routine in asked:
                 assert pikepdf.pdfa.check(pdf, "2b").passed, routine.name
+
+
+def _all_text_tagged(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        stack: list[str] = []
+        for operands, op in pikepdf.parse_content_stream(page):
+            name = str(op)
+            if name in ("BDC", "BMC"):
+                props = operands[1] if name == "BDC" else None
+                stack.append("mcid" if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else str(operands[0]))
+            elif name == "EMC":
+                stack.pop()
+            elif name in TEXT_OPS:
+                assert "mcid" in stack or "/Artifact" in stack
+
+
+def test_a_paragraph_split_across_pages_stays_one_element_and_a_repeated_title_is_furniture(monkeypatch):
+    """What the samples never do: a paragraph running on to the next page (its pieces are one
+    P, the second marked on its own page), and a box title repeated on the next page (drawn
+    again as an Artifact, so a screen reader hears it once)."""
+    import functools
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import SimpleDocTemplate
+
+    from pdfgen import fonts
+    from pdfgen.rl_private import Para, Table
+    from pdfgen.tagging import Struct, TaggedCanvas
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    style = ParagraphStyle("t", fontName=fonts.register()["regular"], fontSize=10, leading=12)
+    struct = Struct()
+    long = struct.mark(Para(" ".join(f"word{i}" for i in range(300)), style), "P")
+    with struct.under("Aside"):
+        title = struct.mark(Para("Box title", style), "H2")
+        rows = [[title]] + [[struct.mark(Para(f"Row {i}", style), "P")] for i in range(30)]
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=(300, 300), initialFontName=fonts.register()["regular"], invariant=1)
+    doc.build([long, Table(rows, repeatRows=1)], canvasmaker=functools.partial(TaggedCanvas, scope=struct))
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
+        assert len(pdf.pages) >= 3
+        _all_text_tagged(pdf)
+        elems = elements(pdf)
+        p = next(e for e in elems if e.S == "/P")
+        kids = list(p.K)
+        assert isinstance(kids[0], int) and any(
+            isinstance(k, pikepdf.Dictionary) and k.Type == "/MCR" and k.Pg.objgen != p.Pg.objgen for k in kids
+        )
+        h2 = next(e for e in elems if e.S == "/H2")
+        assert isinstance(h2.K, int)  # one MCID: the title's repeats are artifacts
+        assert str(h2.ActualText if "/ActualText" in h2 else "Box title") == "Box title"
+        assert [str(e.S) for e in elems][:3] == ["/Document", "/P", "/Aside"]
