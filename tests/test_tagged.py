@@ -373,3 +373,17 @@ def test_a_paragraph_split_across_pages_stays_one_element_and_a_repeated_title_i
         assert isinstance(h2.K, int)  # one MCID: the title's repeats are artifacts
         assert str(h2.ActualText if "/ActualText" in h2 else "Box title") == "Box title"
         assert [str(e.S) for e in elems][:3] == ["/Document", "/P", "/Aside"]
+
+
+def test_a_spec_default_asks_for_pdfa_and_combine_refuses_it(run, tmp_path):
+    """`defaults: {pdfa: true}` reaches every item; --combine would merge the pages into a file
+    that is neither PDF/A nor tagged, so those rows are refused, located, not silently degraded."""
+    spec = tmp_path / "s.yaml"
+    spec.write_text("defaults: {pdfa: true}\nitems:\n  - {region: front, name: A}\n")
+    result = run("batch", spec, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    with pikepdf.open(tmp_path / "out" / "a-front.pdf") as pdf:
+        assert pikepdf.pdfa.check(pdf, "2b").passed
+    result = run("batch", spec, "--combine", tmp_path / "pack.pdf", "--jobs", "1")
+    assert result.exit_code == 2 and not (tmp_path / "pack.pdf").exists()
+    assert f"error: {spec}:3: items[0].pdfa: a file merged with --combine is not PDF/A" in result.stderr
