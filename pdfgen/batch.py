@@ -34,12 +34,13 @@ from pdfgen.schema import LocDict, LocList, Reader, did_you_mean, line_of, type_
 DEFAULT_TEMPLATE = "{name}-{region}"  # + .pdf or .html
 TEMPLATE_FIELDS = ("name", "region", "club", "layout", "paper", "row")
 LIST_FIELDS = ("region", "methods", "exercises")
-BOOL_FIELDS = ("backs", "tracker")
+BOOL_FIELDS = ("backs", "tracker", "pdfa")
 BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CLUB_COLUMNS = {"club_name": "name", "club_url": "url", "club_logo": "logo"}
 CSV_COLUMNS = (*ROUTINE_FIELDS, *CLUB_COLUMNS)
 MAX_STEM = 100  # bytes of a file name before "-N.pdf" (or "-N.html"): far below every file system's 255
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+COMBINED_PDFA = "a file merged with --combine is not PDF/A (leave out --combine to write one PDF/A file per row)"
 IN_FLIGHT_PER_JOB = 4  # enough to keep workers busy, few enough that memory stays flat
 
 
@@ -617,6 +618,9 @@ def run_batch(
         for row in spec.rows():
             name = namer(safe_name(spec.template, row, fmt))  # every row takes its name, so shards agree
             if (row.number - index) % count == 0:
+                if merged is not None and isinstance(row.doc, dict) and row.doc.get("pdfa") is True:
+                    # pypdf merges pages, not the catalog: the pack would silently be neither PDF/A nor tagged
+                    row.problems.append(Problem(None, None, "pdfa", COMBINED_PDFA))
                 yield row, name
 
     if jobs > 1:  # never more workers than rows: each one costs a process start and ~50 MB

@@ -210,6 +210,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
 @click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
 @click.option("--country", metavar="gb|us", help="Where to go for help: the services the red flags name (default: gb).")
+@click.option("--pdfa", is_flag=True, default=None, help="Write PDF/A-2b (archival PDF, e.g. for a patient record system).")
 @data_option
 @layouts_option
 @handled
@@ -226,6 +227,8 @@ def build(
     from pdfgen.build import build_one, default_output_name, output_format
 
     fmt = output_format(fmt, output)
+    if fmt == "html" and opts.get("pdfa"):
+        raise InputError(_problem("--pdfa", "applies to a PDF, not an HTML page (leave out --pdfa, or build a PDF)"))
     doc, file = _read_routine(routine_file)
     options = _routine_options(layout=layout, **opts)
     pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir, fmt=fmt)

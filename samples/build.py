@@ -1,4 +1,5 @@
-"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/png/NAME[-PAGE].png,
+"""Rebuild every sample: each samples/*.yaml routine -> samples/NAME.pdf and samples/png/NAME[-PAGE].png
+(archive-pdfa.yaml says `pdfa: true`: the PDF/A-2b sample),
 the HTML samples (samples/NAME.html, with browser screenshots samples/png/NAME-html-1280.png and
 -360.png), and the contact sheet of every figure (samples/figures.py).
 
