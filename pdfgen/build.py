@@ -19,7 +19,7 @@ from pdfgen.layout import load as load_layout
 from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_library
 from pdfgen.model import Library
 from pdfgen.resolve import Routine, resolve
-from pdfgen.schema import did_you_mean
+from pdfgen.schema import did_you_mean, line_of
 
 if TYPE_CHECKING:
     from pdfgen.document import Document
@@ -100,6 +100,10 @@ def build_one(
     lay = layout(layout_name(options, doc, file), layouts_dir, cache)
     routine = resolve(lib, doc, file, options, default_region=lay.region_default)
     if fmt == "html":
+        if routine.pdfa:  # asked for in the routine file or a batch row; --pdfa itself is refused by the CLI
+            line = line_of(doc, "pdfa") if isinstance(doc, dict) else None
+            message = "applies to a PDF, not an HTML page (leave out pdfa, or build a PDF)"
+            raise InputError(Problem(file, line, "pdfa", message))
         return render_html(routine, lib, lay).encode("utf-8"), routine, lay
     return render(routine, lib, lay, cache), routine, lay
 

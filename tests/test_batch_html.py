@@ -115,3 +115,20 @@ def test_bad_format_is_one_line_exit_2_nothing_written(spec, args, message, run,
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [message]
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_pdfa_asked_for_an_html_page_is_a_located_error(run, tmp_path, monkeypatch):
+    """PDF/A is a kind of PDF: a routine file's or a row's `pdfa: true` is never silently dropped."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "r.yaml", "region: front\npdfa: true\n")
+    result = run("build", "r.yaml", "-o", "r.html")
+    assert result.exit_code == 2 and not (tmp_path / "r.html").exists()
+    why = "applies to a PDF, not an HTML page (leave out pdfa, or build a PDF)"
+    assert result.stderr.splitlines() == [f"error: r.yaml:2: pdfa: {why}"]
+    items = "  - {name: A, region: front}\n  - {name: B, region: front, pdfa: false}\n"
+    spec = f"format: html\ndefaults: {{pdfa: true}}\nitems:\n{items}"
+    write(tmp_path / "s.yaml", spec)
+    result = run("batch", "s.yaml", "-o", "out", "--jobs", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"error: s.yaml:2: items[0].pdfa: {why}"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b-front.html"]
