@@ -22,7 +22,16 @@ T = TypeVar("T")
 
 # para: a handout or a card deck is ~500 paragraphs; each roster row adds its own few (the name in the
 # title), never used again, so a larger cap only holds more of those (4096 grew each worker by ~30 MB)
-LIMITS = {"library": 4, "layout": 32, "para": 1024, "figure": 256, "fit": 1024, "style": 64, "card": 512}  # entries per region
+LIMITS = {  # entries per region
+    "library": 4,
+    "layout": 32,
+    "para": 1024,
+    "figure": 256,
+    "fit": 1024,
+    "style": 64,
+    "card": 512,
+    "columns": 64,  # measured column heights, keyed by the column blocks themselves (each key holds its tree)
+}
 DEFAULT_LIMIT = 256
 
 

@@ -292,3 +292,27 @@ def test_danger_and_ice_boxes_differ_on_a_black_and_white_printer(build):
     danger = edges(box_of(titles["When"]))
     assert danger[0] >= 2 * ice[0] > 0, (danger, ice)  # a bar at least twice as heavy
     assert danger[1] < 128 < ice[1], (danger, ice)  # a dark frame on the right where ice has none
+
+
+def test_rows_that_differ_in_name_reuse_measured_columns_and_print_what_a_cold_build_prints(tmp_path):
+    """A warm process (a batch worker, the web server) keeps the measured column heights of
+    a content; a row with a much longer name has less room under its title, and a layout
+    that prints the name inside a column has other columns. Each must come out exactly as
+    it does from a cold build."""
+    from pdfgen.build import build_one
+    from pdfgen.cache import Cache
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text('extends: one-page\ndescription: Mine.\ntext:\n  methods_heading: "After each run, {{ routine.name }}"\n')
+    long_name = "Maximiliana Alexandrina Wolfeschlegel-Steinhausen Bergmann-Okonkwo"
+    rows = [
+        {"region": "front", "name": "Al"},
+        {"region": "front", "name": long_name, "notes": "Run on flat routes for two weeks."},
+        {"region": "front", "name": "Al", "notes": "Run on flat routes for two weeks."},
+        {"region": "front", "name": "Al", "layout": str(mine)},
+        {"region": "front", "name": long_name, "layout": str(mine)},
+    ]
+    warm = Cache()
+    for row in rows:
+        assert build_one(dict(row), cache=warm)[0] == build_one(dict(row), cache=Cache(enabled=False))[0], row
+    assert warm.size("columns") >= 2

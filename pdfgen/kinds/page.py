@@ -103,41 +103,67 @@ class _Geometry:
 
 
 class _Plan:
-    """The flowables of a document at one scale, measured."""
+    """The flowables of a document at one scale, measured.
+
+    Column heights are kept in the cache by the column content itself (the tree's blocks, so
+    two routines share them only if their columns are the same to the letter): a batch row that
+    differs only in its name measures its title and foot, not its columns. The column
+    flowables are made only when a plan is drawn, or when their heights are not yet known."""
 
     def __init__(
         self, doc: d.Document, layout: Layout, geo: _Geometry, cache: Cache, scale: float, skip: frozenset[str], keep: str
     ) -> None:
-        flow = Flow(layout, scale, cache, skip, keep)
         self.scale = scale
+        self._args = (doc, layout, geo, cache, skip, keep)
+        self._key = (layout.fingerprint, scale, skip, keep, round(geo.col_w, 3), doc.area("columns").children)
+        self.measured: tuple[list[float], list[float], list[str | None]] | None = cache.peek("columns", self._key)
+        self.columns: list[Flowable] | None = None
+        self._make(with_columns=self.measured is None or not geo.single)
+        self.col_h: float | None = None  # one-page: the column height, once measured
+        self.room: float | None = None  # one-page: available / used column height, once measured
+        self.split: list[list[int]] = []  # one-page: the block indices of each column
+        self.spread: list[float] = []  # one-page: space added between each column's blocks
+        self.pdf: bytes | None = None  # longer layouts: measured by building
+
+    def _make(self, with_columns: bool) -> None:
+        """Make the flowables in reading order (the structure of a tagged PDF follows that order)."""
+        doc, layout, geo, cache, skip, keep = self._args
+        flow = Flow(layout, self.scale, cache, skip, keep)
         self.flow = flow
         self.top = _top(flow, doc.area("top").children, geo.inner_w)
-        self.columns = flow.blocks(doc.area("columns").children, geo.col_w)
+        self.columns = flow.blocks(doc.area("columns").children, geo.col_w) if with_columns else None
         self.bottom = flow.blocks(doc.area("bottom").children, geo.inner_w)
         self.tags: Tags = flow.tags
         self.head_h = stack_height(self.top, geo.inner_w) + (geo.gap / 2 if self.top else 0)
         self.foot_h = stack_height(self.bottom, geo.inner_w) + (geo.gap / 2 if self.bottom else 0) if geo.single else 0.0
-        self.col_h: float | None = None  # one-page: the column height, once measured
-        self.room: float | None = None  # one-page: available / used column height, once measured
-        self.split: list[list[Flowable]] = []  # one-page: the blocks of each column
-        self.spread: list[float] = []  # one-page: space added between each column's blocks
-        self.pdf: bytes | None = None  # longer layouts: measured by building
+
+    def drawable(self) -> list[Flowable]:
+        """The column flowables, made now (with the rest, anew) if only their heights were known."""
+        if self.columns is None:
+            self._make(with_columns=True)
+        assert self.columns is not None
+        return self.columns
 
     def measure(self, doc: d.Document, layout: Layout, geo: _Geometry) -> None:
         """Raise _Overflow unless the plan fits the layout's pages."""
         if not geo.single:
             self.pdf = _build(self, doc, layout, geo)
             return
+        if self.measured is None:
+            cols = self.drawable()
+            heights = [block_height(f, geo.col_w) for f in cols]
+            continued = [self._continued_height(f, geo.col_w) for f in cols]
+            self.measured = (heights, continued, [self.tags.labels.get(id(f)) for f in cols])
+            self._args[3].put("columns", self._key, self.measured)
+        heights, continued, labels = self.measured
         avail = geo.height - geo.top - geo.bottom - self.head_h - self.foot_h
-        heights = [block_height(f, geo.col_w) for f in self.columns]
-        continued = [self._continued_height(f, geo.col_w) for f in self.columns]
         split = _balanced(heights, continued, geo.columns, avail)
         if split is None:
-            raise _Overflow(_first_misfit(self.columns, heights, continued, geo.columns, avail, self.tags))
+            raise _Overflow(_first_misfit(labels, heights, continued, geo.columns, avail))
         self.col_h = avail
         used = max((sum(heights[i] for i in col) + continued[col[0]] for col in split if col), default=1.0)
         self.room = avail / max(used, 1.0)  # how much taller the columns could grow: the next search's first guess
-        self.split = [[self.columns[i] for i in col] for col in split]
+        self.split = split
         self.spread = [_spread(avail, [heights[i] for i in col], continued[col[0]] if col else 0.0) for col in split]
 
     def _continued_height(self, f: Flowable, width: float) -> float:
@@ -191,15 +217,14 @@ def _spread(avail: float, heights: list[float], head: float) -> float:
 
 
 def _first_misfit(
-    flow: list[Flowable], heights: list[float], continued: list[float], columns: int, limit: float, tags: Tags
+    labels: list[str | None], heights: list[float], continued: list[float], columns: int, limit: float
 ) -> str | None:
     """The first block that no longer fits when the columns are filled in order."""
     col, used = 1, 0.0
-    for f, b, c in zip(flow, heights, continued, strict=True):
+    for label, b, c in zip(labels, heights, continued, strict=True):
         if used and used + b > limit:
             col, used = col + 1, c
         if b > limit or col > columns:
-            label = tags.labels.get(id(f))
             return f'everything from "{label}" on' if label else None
         used += b
     return None
@@ -361,6 +386,7 @@ class _PageDoc(BaseDocTemplate):
 
 def _build(plan: _Plan, doc: d.Document, layout: Layout, geo: _Geometry) -> bytes:
     """Lay the plan out in frames, in reading order."""
+    columns = plan.drawable()  # first: making them may make the plan's other flowables anew
     buf = io.BytesIO()
     pdf = _PageDoc(
         buf,
@@ -393,12 +419,12 @@ def _build(plan: _Plan, doc: d.Document, layout: Layout, geo: _Geometry) -> byte
         for i, col in enumerate(plan.split):
             if i:
                 story.append(FrameBreak())
-            for j, f in enumerate(col):
+            for j, k in enumerate(col):
                 if j and plan.spread[i]:
                     story.append(Spacer(1, plan.spread[i]))
-                story.append(f)
+                story.append(columns[k])
     else:
-        story += plan.columns
+        story += columns
     if geo.single and plan.bottom:
         foot_top = geo.bottom + plan.foot_h - geo.gap / 2
         first.append(_frame("bottom", geo.left, geo.bottom, geo.inner_w, foot_top - geo.bottom))
