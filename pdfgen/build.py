@@ -54,8 +54,7 @@ def glyph_problems(lib: Library) -> Problems:
         if missing:
             kind, _, item_id = where.partition(" ")
             field = f"{files[kind]}.{item_id}" if item_id else files[kind]
-            shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-            problems.add(str(lib.folder / f"{files[kind]}.yaml"), None, field, f"has characters the font cannot print: {shown}")
+            problems.add(str(lib.folder / f"{files[kind]}.yaml"), None, field, fonts.refusal(missing))
     return problems
 
 

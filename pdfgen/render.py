@@ -56,6 +56,7 @@ def paragraph_styles(layout: Layout, scale: float) -> dict[str, ParagraphStyle]:
             leftIndent=s.indent * MM,
             bulletFontName=faces["bold"],
             bulletFontSize=size,
+            wordWrap=fonts.word_wrap(layout.lang),
         )
     for role in list(out):  # list items: a hanging indent, the bullet in the accent colour
         base = out[role]
@@ -113,7 +114,9 @@ class Flow:
     def para(self, markup: str, style: str, bullet: str | None = None) -> Flowable:
         """A paragraph; the same markup in the same style is parsed and line-broken once per process."""
         key = (self.layout.fingerprint, self.scale, style, markup, bullet)
-        return rl_private.reusable(self._once("para", key, lambda: rl_private.Para(markup, self.st[style], bulletText=bullet)))
+        return rl_private.reusable(
+            self._once("para", key, lambda: rl_private.Para(fonts.runs(markup), self.st[style], bulletText=bullet))
+        )
 
     def table_font(self) -> list[tuple]:
         """Tables set a cell font even around flowables; name ours, or Helvetica sneaks in unembedded."""

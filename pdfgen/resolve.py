@@ -110,8 +110,7 @@ def _text(src: _Origin, key: str, value: Any, origin: str, limit: int, multiline
         return None
     missing = fonts.missing_glyphs(text)
     if missing:
-        shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-        src.problem(key, origin, f"has characters the font cannot print: {shown} (Latin, Greek and Cyrillic letters are allowed)")
+        src.problem(key, origin, fonts.refusal(missing))
         return None
     return text or None
 

@@ -413,7 +413,7 @@ def _build(plan: _Plan, doc: d.Document, layout: Layout, geo: _Geometry) -> byte
         if not doc.footer:
             return
         canvas.saveState()
-        para = Paragraph(doc.footer.replace(d.PAGE_MARK, str(doc_.page)), plan.flow.st["footer"])
+        para = Paragraph(fonts.runs(doc.footer.replace(d.PAGE_MARK, str(doc_.page))), plan.flow.st["footer"])
         _, h = para.wrap(geo.inner_w, geo.bottom)
         y = max(geo.bottom - h - 4 * MM, 7 * MM)
         canvas.setStrokeColorRGB(0.75, 0.75, 0.75)
