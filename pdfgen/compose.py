@@ -113,7 +113,7 @@ class Composer:
             limit_lines = []
             for rids, cap, reason in limits:
                 names = [self.library.regions[r].name for r in rids]
-                where = " and ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
+                where = self.text("regions_and", names=[names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
                 limit_lines.append(self.text("ice_region", where=where, cap=cap, reason=reason))
         lines[1:1] = limit_lines
         children = (
@@ -174,7 +174,7 @@ class Composer:
         days = 14
         rows = tuple(
             d.TrackerRow(
-                esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else ""),  # never split from the name
+                esc(x.name) + ("\u00a0" + self.text("per_side_mark") if x.dosage.per_side else ""),  # never split from the name
                 x.dosage.per_side,
                 tuple(day % 7 in x.dosage.due_days() for day in range(days)),  # days it is not due get no box
             )
@@ -271,13 +271,14 @@ def compose(routine: Routine, library: Library, layout: Layout) -> d.Document:
     c = Composer(routine, library, layout)
     areas = kind.arrange(c)
     names = ", ".join(library.regions[r].name.lower() for r in routine.regions)
+    subject = layout.text.get("pdf_subject", kind.SUBJECT)  # a translated layout carries the metadata's words
     footer = c.text("footer", page={"number": d.PAGE_MARK}) if "footer" in layout.text else ""
     return d.Document(
         title=plain(c.text("doc_title")),
-        subject=kind.subject(names),
+        subject=f"{subject}: {names}" if names else subject,
         author=routine.name or (routine.club.name if routine.club else "kneecard"),
         lang=layout.lang,
-        keywords=kind.KEYWORDS,
+        keywords=layout.text.get("pdf_keywords", kind.KEYWORDS),
         areas=tuple(areas),
         footer=footer,
         context=c.ctx,

@@ -67,6 +67,8 @@ TEXTS = (
 OPTIONAL_TEXTS = {  # texts added since layouts were first written: a layout without them gets these
     "continued": "{{ heading }} (continued)",
     "club_link_caption": "Scan for the club's website",
+    "per_side_mark": "(L/R)",  # after a per-side exercise's name in the tracker: left and right boxes
+    "regions_and": '{{ names | join(" and ") }}',  # regions that share an ice limit
 }
 KIND_RE = re.compile(r"[a-z][a-z0-9-]*")
 KEEPS = ("item", "start")

@@ -115,11 +115,19 @@ def read_yaml(path: Path, what: str = "file") -> Any:
 DATA_FILES = ("sources", "methods", "regions", "exercises", "safety")
 
 
-def load_library(data_dir: Path | None = None) -> Library:
-    """Read and validate every content file of a data folder, reporting all problems at once."""
+def load_library(data_dir: Path | None = None, lang: str = "en") -> Library:
+    """Read and validate every content file of a data folder, in a language (its strings
+    swapped in from data/locales/LANG before validation), reporting all problems at once."""
+    from pdfgen import translate
     from pdfgen.model import build_library
 
     folder = Path(data_dir) if data_dir else DATA_DIR
+    docs = load_docs(folder)
+    return build_library(translate.translate_docs(docs, folder, lang), folder)
+
+
+def load_docs(folder: Path) -> dict[str, tuple[str, Any]]:
+    """Every content file of a data folder, parsed (file name, YAML) by kind."""
     if not folder.is_dir():
         raise InputError(Problem(str(folder), None, "--data", "is not a folder (give the folder holding the content YAML)"))
     problems = Problems()
@@ -131,7 +139,7 @@ def load_library(data_dir: Path | None = None) -> Library:
         except InputError as err:
             problems.extend(err)
     problems.raise_if_any()
-    return build_library(docs, folder)
+    return docs
 
 
 def layout_dirs(extra: Path | None = None) -> list[Path]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pdfgen import fonts
+from pdfgen import fonts, translate
 from pdfgen.errors import Problems
 from pdfgen.layout import PAPERS
 from pdfgen.model import URL_RE, Item, Library
@@ -32,6 +32,7 @@ ROUTINE_FIELDS = (
     "url",
     "tracker",
     "country",
+    "lang",
 )
 CLUB_FIELDS = ("name", "logo", "url")
 DEFAULT_COUNTRY = "gb"
@@ -63,6 +64,7 @@ class Routine:
     url: str | None = None  # a link for this routine (e.g. the physio's video), printed with a QR code
     tracker: bool | None = None  # the two-week paper tracker: on, off, or None = when it fits
     country: str = "gb"  # where to go for help: the services the red flags name (safety.yaml countries)
+    lang: str = "en"  # the language every word is printed in (data/locales/LANG)
 
     @property
     def has_ice(self) -> bool:
@@ -366,6 +368,14 @@ def resolve(
         country = DEFAULT_COUNTRY
     else:
         country = country.lower()
+    lang, origin = src.get("lang")
+    if lang is None:
+        lang = translate.DEFAULT
+    elif lang not in translate.available(library.folder):
+        allowed = translate.available(library.folder)
+        hint = did_you_mean(str(lang), allowed)
+        src.problem("lang", origin, f"'{_cut(lang)}' is not a language{hint} (allowed: {', '.join(allowed)})")
+        lang = translate.DEFAULT
     for key in ROUTINE_FIELDS:
         reader.used.add(key)
     reader.finish()
@@ -386,4 +396,12 @@ def resolve(
         url=url,
         tracker=tracker,
         country=country,
+        lang=lang,
     )
+
+
+def language(doc: Any, file: str | None, options: dict[str, Any] | None, data_dir: Path) -> str:
+    """The routine's language, before anything else is read: the content is loaded in it.
+    A bad value is left for `resolve` to report with the routine's other problems."""
+    value = (options or {}).get("lang") or (doc.get("lang") if isinstance(doc, dict) else None)
+    return value if isinstance(value, str) and value in translate.available(data_dir) else translate.DEFAULT

@@ -1,6 +1,6 @@
 """Layout kinds: each module places a document tree on paper its own way.
 
-A kind module has: `KEYWORDS`, `subject(names)`, `read_geometry(layout, problems)` for its
+A kind module has: `SUBJECT` and `KEYWORDS` (the PDF metadata's words), `read_geometry(layout, problems)` for its
 own settings, `check_placed(routine, layout)`, `arrange(composer)` -> areas in reading order,
 and `render(document, layout, page_size, cache, fit_key)` -> PDF bytes. Adding a kind (a
 fridge poster, an A5 booklet) is adding a module here and a layout YAML file.

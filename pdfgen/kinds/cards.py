@@ -29,6 +29,7 @@ from pdfgen.schema import Reader
 if TYPE_CHECKING:
     from pdfgen.compose import Composer
 
+SUBJECT = "Knee recovery cards"  # the PDF subject, before the regions (translated as layout text pdf_subject)
 KEYWORDS = "knee, running, recovery, exercise, cards"
 EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
 BAND_MM = 2.5  # the accent band across the top of the safe area, and the space under it
@@ -46,10 +47,6 @@ class Geometry:
     padding: float  # the safe area: words and marks keep this far inside the cut line
     mark_length: float
     mark_offset: float
-
-
-def subject(names: str) -> str:
-    return f"Knee recovery cards: {names}" if names else "Knee recovery cards"
 
 
 def read_geometry(layout: Layout, problems: Problems) -> Geometry:

@@ -28,15 +28,12 @@ from pdfgen.resolve import Routine
 if TYPE_CHECKING:
     from pdfgen.compose import Composer
 
+SUBJECT = "Knee recovery routine"  # the PDF subject, before the regions (translated as layout text pdf_subject)
 KEYWORDS = "knee, running, recovery, exercise"
 FULL_SIZE_ONLY = ("tracker",)  # extras that never shrink the routine: shown only at full size or larger
 SLACK = 2.0  # pt added to measured frames, so rounding never pushes a measured block out
 MAX_SPREAD = 12 * MM  # at most this much space added between two blocks of a column to fill it
 NOTHING = "nothing fits"  # remembered when a search found no scale, so the next build confirms it in one measure
-
-
-def subject(names: str) -> str:
-    return f"Knee recovery routine: {names}" if names else "Knee recovery routine"
 
 
 def read_geometry(layout: Layout, problems: Problems) -> None:
