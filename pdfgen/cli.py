@@ -216,7 +216,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
 @click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
 @click.option("--country", metavar="gb|us", help="Where to go for help: the services the red flags name (default: gb).")
-@click.option("--lang", metavar="en|es|zh", help="The language of every word on the page (default: en). See: kneecard list languages")
+@click.option("--lang", metavar="en|es|zh", help="Language of every word printed (default: en). See: kneecard list languages")
 @data_option
 @layouts_option
 @handled
