@@ -38,6 +38,17 @@ def base_context(routine: Routine, library: Library, layout: Layout) -> dict[str
     }
 
 
+FULL_STOPS = ("。", "？", "！", "：", "；")  # Chinese and Japanese sentence ends: the next sentence follows with no space
+
+
+def sentences(texts: Any) -> str:
+    """Sentences run together as one paragraph: a space after each, but none after a CJK full stop."""
+    out = ""
+    for text in texts:
+        out += ("" if not out or out.endswith(FULL_STOPS) else " ") + text
+    return out
+
+
 class Composer:
     """The blocks of one routine in one layout; the layout's kind decides where they go."""
 
@@ -88,7 +99,7 @@ class Composer:
             elif part == "steps":
                 parts.append(d.ListBlock(tuple(esc(s) for s in item.steps), "step", numbered=True))
             elif part == "steps_inline":  # one running paragraph: fills lines, saves space
-                parts.append(d.Para(" ".join(esc(s) for s in item.steps), "step"))
+                parts.append(d.Para(sentences(esc(s) for s in item.steps), "step"))
             elif part == "cautions":
                 parts += [d.Para(esc(c), "caution") for c in item.cautions]
             elif part == "link" and item.url:
