@@ -16,7 +16,7 @@ from pdfgen.cache import Cache, files_key
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.layout import Layout
 from pdfgen.layout import load as load_layout
-from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_library
+from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_docs, load_library
 from pdfgen.model import Library
 from pdfgen.resolve import Routine, language, resolve
 from pdfgen.schema import did_you_mean
@@ -34,14 +34,20 @@ def library(data_dir: Path | None, cache: Cache | None = None, lang: str = "en")
     """The content in a language, validated, and every string in it printable in the embedded
     fonts; kept in the cache while its files (and its translations) are unchanged."""
 
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+
     def make() -> Library:
-        lib = load_library(data_dir, lang)
+        if lang == translate.DEFAULT:
+            lib = load_library(data_dir)
+        else:  # the strings swapped in from data/locales/LANG before validation: numbers stay the English data's
+            from pdfgen.model import build_library
+
+            lib = build_library(translate.translate_docs(load_docs(folder), folder, lang), folder)
         glyph_problems(lib).raise_if_any()
         return lib
 
     if cache is None:
         return make()
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
     files = [*folder.glob("*.yaml"), *(folder.glob(f"locales/{lang}/*.yaml") if lang != "en" else ())]
     return cache.get("library", (str(data_dir), lang, files_key(files)), make)
 
@@ -66,7 +72,8 @@ def layout(
     while its files (and the translations) are unchanged."""
 
     def make() -> Layout:
-        return translate.translate_layout(kinds.prepare(load_layout(name, layouts_dir)), data_dir, lang)
+        lay = kinds.prepare(load_layout(name, layouts_dir))
+        return translate.translate_layout(lay, kinds.meta_words(lay), data_dir, lang)
 
     if cache is None:
         return make()
@@ -234,20 +241,21 @@ def check_language(
 ) -> str:
     """One language: every content string and every built-in layout's wording translated and
     current (missing, stale, placeholders and numbers kept), then a test build of each layout."""
-    from pdfgen.load import LAYOUTS_DIR, load_docs
+    from pdfgen.load import LAYOUTS_DIR
 
     found = Problems()
     docs = load_docs(folder)
     translate.content_tables(docs, folder, lang, found)
     builtin = [kinds.prepare(load_layout(str(p), layouts_dir)) for p in paths if p.parent == LAYOUTS_DIR]
-    translate.check_layouts(builtin, folder, lang, found)
+    translate.check_layouts([(lay, kinds.meta_words(lay)) for lay in builtin], folder, lang, found)
     strings = sum(1 for kind in translate.KINDS for _ in translate.strings(docs[kind][1], kind))
     built = 0
     if not found.items:
         try:
             lib = library(folder, cache, lang)
             for path in paths:
-                lay = translate.translate_layout(kinds.prepare(load_layout(str(path), layouts_dir)), folder, lang)
+                lay = kinds.prepare(load_layout(str(path), layouts_dir))
+                lay = translate.translate_layout(lay, kinds.meta_words(lay), folder, lang)
                 regions = ["all"] if lay.region_default == "all" else list(lib.regions)
                 for region in regions:
                     options = {"region": region, "lang": lang}

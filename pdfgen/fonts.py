@@ -181,6 +181,6 @@ def refusal(missing: list[str]) -> str:
     """The message for characters no installed font draws: which, and what is allowed."""
     shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
     cjk = fallback_path(FALLBACKS[0][0]) is not None
-    allowed = "Latin, Greek and Cyrillic letters" + (", Chinese, Japanese and Korean" if cjk else "")
+    allowed = "Latin, Greek, Cyrillic, Chinese, Japanese and Korean" if cjk else "Latin, Greek and Cyrillic letters"
     hint = "" if cjk else '; for Chinese, Japanese or Korean: pip install "kneecard[cjk]"'
     return f"has characters the font cannot print: {shown} ({allowed} are allowed{hint})"

@@ -115,15 +115,12 @@ def read_yaml(path: Path, what: str = "file") -> Any:
 DATA_FILES = ("sources", "methods", "regions", "exercises", "safety")
 
 
-def load_library(data_dir: Path | None = None, lang: str = "en") -> Library:
-    """Read and validate every content file of a data folder, in a language (its strings
-    swapped in from data/locales/LANG before validation), reporting all problems at once."""
-    from pdfgen import translate
+def load_library(data_dir: Path | None = None) -> Library:
+    """Read and validate every content file of a data folder, reporting all problems at once."""
     from pdfgen.model import build_library
 
     folder = Path(data_dir) if data_dir else DATA_DIR
-    docs = load_docs(folder)
-    return build_library(translate.translate_docs(docs, folder, lang), folder)
+    return build_library(load_docs(folder), folder)
 
 
 def load_docs(folder: Path) -> dict[str, tuple[str, Any]]:

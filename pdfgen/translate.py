@@ -268,17 +268,12 @@ def translate_docs(docs: dict[str, tuple[str, Any]], data_dir: Path, lang: str) 
 # ---------------------------------------------------------------- layout wording
 
 
-def layout_texts(layout: Layout) -> dict[str, str]:
-    """Every text of a layout, its defaults for texts it leaves out included, and the words
-    kinds put in the PDF's metadata."""
-    from pdfgen import kinds
+def layout_texts(layout: Layout, meta: dict[str, str]) -> dict[str, str]:
+    """Every text of a layout, its defaults for texts it leaves out included, and `meta`: the
+    words its kind puts in the PDF's metadata (pdf_subject, pdf_keywords)."""
     from pdfgen.layout import OPTIONAL_TEXTS
 
-    out = {**OPTIONAL_TEXTS, **layout.text}
-    kind = kinds.get(layout.kind)
-    out["pdf_subject"] = kind.SUBJECT
-    out["pdf_keywords"] = kind.KEYWORDS
-    return out
+    return {**OPTIONAL_TEXTS, **layout.text, **meta}
 
 
 def layout_table(data_dir: Path, lang: str, problems: Problems) -> dict[str, Entry]:
@@ -300,7 +295,7 @@ def _find(table: dict[str, Entry], layout: str, key: str, english: str) -> tuple
     return None, next((e for e in named if e is not None), None)
 
 
-def translate_layout(layout: Layout, data_dir: Path, lang: str) -> Layout:
+def translate_layout(layout: Layout, meta: dict[str, str], data_dir: Path, lang: str) -> Layout:
     """A layout's wording in `lang`; a text with no current translation stops the build
     (never English on the page)."""
     if lang == DEFAULT:
@@ -310,7 +305,7 @@ def translate_layout(layout: Layout, data_dir: Path, lang: str) -> Layout:
     path = locales_dir(data_dir) / lang / f"{LAYOUT_KIND}.yaml"
     texts: dict[str, str] = {}
     lines: dict[str, tuple[str | None, int | None]] = {}
-    for key, english in layout_texts(layout).items():
+    for key, english in layout_texts(layout, meta).items():
         entry, stale = _find(table, layout.name, key, english)
         if entry is None:
             file, line = layout.text_lines.get(key, (str(layout.path), None))
@@ -330,14 +325,14 @@ def translate_layout(layout: Layout, data_dir: Path, lang: str) -> Layout:
     )
 
 
-def check_layouts(layouts: list[Layout], data_dir: Path, lang: str, problems: Problems) -> None:
+def check_layouts(layouts: list[tuple[Layout, dict[str, str]]], data_dir: Path, lang: str, problems: Problems) -> None:
     """Every built-in layout's wording has a current translation (missing, stale, names kept),
     and every entry is used."""
     table = layout_table(data_dir, lang, problems)
     path = locales_dir(data_dir) / lang / f"{LAYOUT_KIND}.yaml"
     used: set[int] = set()
-    for layout in layouts:
-        for key, english in layout_texts(layout).items():
+    for layout, meta in layouts:
+        for key, english in layout_texts(layout, meta).items():
             entry, stale = _find(table, layout.name, key, english)
             if entry is not None:
                 used.add(id(entry))
@@ -352,17 +347,19 @@ def check_layouts(layouts: list[Layout], data_dir: Path, lang: str, problems: Pr
             problems.add(entry.file, entry.line, key, "is not a text of a built-in layout (or its English matches none)")
 
 
-def stub(docs: dict[str, tuple[str, Any]], layouts: list[Layout], kind: str) -> str:
+def stub(docs: dict[str, tuple[str, Any]], layouts: list[tuple[Layout, dict[str, str]]], kind: str) -> str:
     """A translation file to fill in: every English string with its fingerprint (for translators)."""
     import yaml
 
     if kind == LAYOUT_KIND:  # shared KEY where every layout has the same English, else LAYOUT.KEY
         seen: dict[str, set[str]] = {}
-        for lay in layouts:
-            for k, v in layout_texts(lay).items():
+        for lay, meta in layouts:
+            for k, v in layout_texts(lay, meta).items():
                 seen.setdefault(k, set()).add(v)
         pairs = [(k, next(iter(v))) for k, v in seen.items() if len(v) == 1]
-        pairs += [(f"{lay.name}.{k}", v) for lay in layouts for k, v in layout_texts(lay).items() if len(seen[k]) > 1]
+        pairs += [
+            (f"{lay.name}.{k}", v) for lay, meta in layouts for k, v in layout_texts(lay, meta).items() if len(seen[k]) > 1
+        ]
     else:
         pairs = [(k, v) for k, v, _ in strings(docs[kind][1], kind)]
     return "".join(

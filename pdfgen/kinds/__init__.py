@@ -31,3 +31,9 @@ def prepare(layout: Layout) -> Layout:
     geometry = KINDS[layout.kind].read_geometry(layout, problems)
     problems.raise_if_any()
     return replace(layout, geometry=geometry)
+
+
+def meta_words(layout: Layout) -> dict[str, str]:
+    """The English words a layout's kind puts in the PDF metadata, translated like layout text."""
+    kind = get(layout.kind)
+    return {"pdf_subject": kind.SUBJECT, "pdf_keywords": kind.KEYWORDS}
