@@ -174,7 +174,12 @@ def missing_glyphs(text: str) -> list[str]:
 def word_wrap(lang: str) -> str | None:
     """ReportLab's line breaking for a language: Chinese and Japanese break between characters
     (never before closing punctuation); everything else at spaces."""
-    return "CJK" if lang.split("-")[0] in ("zh", "ja") else None
+    if lang.split("-")[0] not in ("zh", "ja"):
+        return None
+    from pdfgen import rl_private
+
+    rl_private.chinese_line_rules()
+    return "CJK"
 
 
 def refusal(missing: list[str]) -> str:

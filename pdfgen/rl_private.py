@@ -155,3 +155,17 @@ class Replay(Flowable):
             self.canv._code.extend(self._ops)
         else:
             renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+CHINESE_CANNOT_START = "，；：？！）》〉」』】〕…～"  # full-width closing punctuation Simplified Chinese never starts a line with
+
+
+def chinese_line_rules() -> None:
+    """Teach ReportLab's CJK line breaking the Chinese full-width punctuation (its list is
+    Japanese: it has 、 and 。 but not ， ； ： ？ ！ ）). private: the module constant
+    `ALL_CANNOT_START` that `cjkFragSplit` reads; there is no setting for it."""
+    from reportlab.platypus import paragraph
+
+    missing = "".join(c for c in CHINESE_CANNOT_START if c not in paragraph.ALL_CANNOT_START)
+    if missing:
+        paragraph.ALL_CANNOT_START += missing

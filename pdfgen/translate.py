@@ -237,9 +237,7 @@ def content_tables(
         for key, (text, line) in english.items():
             entry = table.get(key)
             if entry is None:
-                problems.add(
-                    str(path), None, key, f"is missing: no {lang} text for '{_short(text)}' ({docs[kind][0]}:{line})"
-                )
+                problems.add(str(path), None, key, f"is missing: no {lang} text for '{_short(text)}' ({docs[kind][0]}:{line})")
             else:
                 _compare(key, text, entry, problems)
         for key, entry in table.items():
@@ -357,9 +355,7 @@ def stub(docs: dict[str, tuple[str, Any]], layouts: list[tuple[Layout, dict[str,
             for k, v in layout_texts(lay, meta).items():
                 seen.setdefault(k, set()).add(v)
         pairs = [(k, next(iter(v))) for k, v in seen.items() if len(v) == 1]
-        pairs += [
-            (f"{lay.name}.{k}", v) for lay, meta in layouts for k, v in layout_texts(lay, meta).items() if len(seen[k]) > 1
-        ]
+        pairs += [(f"{lay.name}.{k}", v) for lay, meta in layouts for k, v in layout_texts(lay, meta).items() if len(seen[k]) > 1]
     else:
         pairs = [(k, v) for k, v, _ in strings(docs[kind][1], kind)]
     return "".join(
