@@ -157,15 +157,18 @@ class Replay(Flowable):
             renderPDF.draw(self.drawing, self.canv, 0, 0)
 
 
-CHINESE_CANNOT_START = "，；：？！）》〉」』】〕…～"  # full-width closing punctuation Simplified Chinese never starts a line with
+CHINESE_CANNOT_START = "，；：？！）》〉」』】〕…～”’"  # full-width closing punctuation Simplified Chinese never starts a line with
 
 
 def chinese_line_rules() -> None:
     """Teach ReportLab's CJK line breaking the Chinese full-width punctuation (its list is
-    Japanese: it has 、 and 。 but not ， ； ： ？ ！ ）). private: the module constant
-    `ALL_CANNOT_START` that `cjkFragSplit` reads; there is no setting for it."""
+    Japanese: it has 、 and 。 but not ， ； ： ？ ！ ）). private: the module constants
+    `ALL_CANNOT_START` that `cjkFragSplit` (paragraphs of several runs) and `wordSplit` (one
+    run) read; there is no setting for them."""
+    from reportlab.lib import textsplit
     from reportlab.platypus import paragraph
 
-    missing = "".join(c for c in CHINESE_CANNOT_START if c not in paragraph.ALL_CANNOT_START)
-    if missing:
-        paragraph.ALL_CANNOT_START += missing
+    for module in (paragraph, textsplit):
+        missing = "".join(c for c in CHINESE_CANNOT_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing

@@ -195,21 +195,25 @@ def test_words_inside_the_printable_margin(build, lang):
 
 
 def test_no_chinese_line_starts_with_closing_punctuation():
+    """Every Chinese string as its own paragraph (one run: ReportLab's wordSplit; mixed runs:
+    cjkFragSplit), at many widths: no line after the first starts with a closing mark."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
     fonts.register()
-    body = "".join(t for _, t in lib("zh").text)  # every Chinese content string
+    strings = [t for _, t in lib("zh").text]
     # ReportLab hangs one closing mark in the margin, never two: our Chinese never puts two together
-    assert not re.search("[，。、：；？！）》」°]{2}", body)
+    assert not [t for t in strings if re.search("[，。、：；？！）》」”°]{2}", t)]
     style = ParagraphStyle("zh", fontName=fonts.FACES["regular"][1], fontSize=9, leading=11, wordWrap=fonts.word_wrap("zh"))
     starts = []
-    for width in range(60, 300, 7):
-        para = Paragraph(fonts.runs(body), style)
-        para.wrap(width, 10_000)
-        for line in para.blPara.lines[1:]:
-            starts.append("".join(frag.text for frag in line.words)[:1])
-    assert starts and not set(starts) & set("，。、：；？！）》」"), set(starts)
+    for width in range(40, 300, 9):
+        for body in strings:
+            para = Paragraph(fonts.runs(body), style, bulletText="•")
+            para.wrap(width, 10_000)
+            for line in para.blPara.lines[1:]:
+                words = line[1] if isinstance(line, tuple) else [frag.text for frag in line.words]
+                starts.append("".join(words)[:1])
+    assert len(starts) > 1000 and not set(starts) & set("，。、：；？！）》」"), set(starts) & set("，。、：；？！）》」")
 
 
 def test_arabic_is_still_refused_naming_the_code_points(run, tmp_path):
