@@ -157,7 +157,7 @@ class Replay(Flowable):
             renderPDF.draw(self.drawing, self.canv, 0, 0)
 
 
-CHINESE_CANNOT_START = "，；：？！）》〉」』】〕…～”’"  # full-width closing punctuation Simplified Chinese never starts a line with
+CHINESE_CANNOT_START = "，；：？！）》〉」』】〕…～”’"  # closing marks no Chinese line starts with
 
 
 def chinese_line_rules() -> None:
