@@ -37,6 +37,11 @@ def library(data_dir: Path | None, cache: Cache | None = None, lang: str = "en")
     folder = Path(data_dir) if data_dir is not None else DATA_DIR
 
     def make() -> Library:
+        extra = fonts.LANG_EXTRA.get(lang)
+        if extra and fonts.fallback_path(fonts.FALLBACKS[0][0]) is None:  # one line, not one per string
+            raise InputError(
+                Problem(None, None, "--lang", f"'{lang}' needs a font that is not installed (pip install \"kneecard[{extra}]\")")
+            )
         if lang == translate.DEFAULT:
             lib = load_library(data_dir)
         else:  # the strings swapped in from data/locales/LANG before validation: numbers stay the English data's

@@ -339,3 +339,22 @@ def test_missing_locale_folder_means_no_such_language(run, locale_copy, tmp_path
     result = run("build", "--lang", "zh", "--data", locale_copy, "--region", "front", "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
     assert "error: --lang: 'zh' is not a language (allowed: en, es)" in result.stderr
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch):
+    """As if the cjk extra were not installed (the fonts registered so far forgotten, and again after)."""
+    monkeypatch.setattr(fonts, "fallback_path", lambda family: None)
+    fonts._fallback.cache_clear()
+    yield
+    monkeypatch.undo()
+    fonts._fallback.cache_clear()
+
+
+def test_chinese_without_the_cjk_extra_is_one_clear_error(run, tmp_path, no_cjk_font):
+    out = tmp_path / "x.pdf"
+    result = run("build", "--lang", "zh", "--region", "front", "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.strip() == 'error: --lang: \'zh\' needs a font that is not installed (pip install "kneecard[cjk]")'
+    result = run("build", "--name", "张伟", "--region", "front", "-o", out)
+    assert result.exit_code == 2 and 'pip install "kneecard[cjk]"' in result.stderr
