@@ -230,7 +230,10 @@ def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
             for p in err.problems:
                 problems.items.append(p if p.file else Problem(str(path), p.line, p.field, p.message))
     folder = Path(data_dir) if data_dir is not None else DATA_DIR
-    lines = [check_language(lang, folder, layouts_dir, paths, problems, cache) for lang in translate.available(folder)[1:]]
+    builds = not problems.items  # test builds in a language only once the English ones pass
+    lines = [
+        check_language(lang, folder, layouts_dir, paths, problems, cache, builds) for lang in translate.available(folder)[1:]
+    ]
     problems.raise_if_any()
     return "\n".join(
         [
@@ -242,7 +245,7 @@ def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
 
 
 def check_language(
-    lang: str, folder: Path, layouts_dir: Path | None, paths: list[Path], problems: Problems, cache: Cache
+    lang: str, folder: Path, layouts_dir: Path | None, paths: list[Path], problems: Problems, cache: Cache, builds: bool = True
 ) -> str:
     """One language: every content string and every built-in layout's wording translated and
     current (missing, stale, placeholders and numbers kept), then a test build of each layout."""
@@ -255,7 +258,7 @@ def check_language(
     translate.check_layouts([(lay, kinds.meta_words(lay)) for lay in builtin], folder, lang, found)
     strings = sum(1 for kind in translate.KINDS for _ in translate.strings(docs[kind][1], kind))
     built = 0
-    if not found.items:
+    if builds and not found.items:
         try:
             lib = library(folder, cache, lang)
             for path in paths:

@@ -257,8 +257,8 @@ def test_red_flags_and_disclaimer_complete_in_every_language():
 
 
 @pytest.fixture
-def locale_copy(data_copy):
-    return data_copy
+def locale_copy(data_copy_all):
+    return data_copy_all
 
 
 def test_check_reports_per_language(run, locale_copy):
