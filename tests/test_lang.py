@@ -358,3 +358,30 @@ def test_chinese_without_the_cjk_extra_is_one_clear_error(run, tmp_path, no_cjk_
     assert result.stderr.strip() == 'error: --lang: \'zh\' needs a font that is not installed (pip install "kneecard[cjk]")'
     result = run("build", "--name", "张伟", "--region", "front", "-o", out)
     assert result.exit_code == 2 and 'pip install "kneecard[cjk]"' in result.stderr
+
+
+def test_batch_spec_and_roster_lang_a_bad_row_fails_alone(run, tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "defaults: {lang: es, region: front}\n"
+        "items:\n  - {name: Ana}\n  - {name: 李娜, lang: zh}\n  - {name: Bob, lang: fr}\n"
+    )
+    out = tmp_path / "out"
+    result = run("batch", spec, "-o", out, "--jobs", "1")
+    assert result.exit_code == 2
+    assert f"error: {spec}:5: items[2].lang: 'fr' is not a language (allowed: en, es, zh)" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["ana-front.pdf", "lina-front.pdf"]
+    assert lib("es").regions["front"].name in text((out / "ana-front.pdf").read_bytes())
+    assert squash(lib("zh").regions["front"].name) in squash(text((out / "lina-front.pdf").read_bytes()))
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,region,lang\nEva,above,es\nMax,above,xx\nLi,above,\n")
+    out2 = tmp_path / "out2"
+    result = run("batch", roster, "-o", out2, "--jobs", "1")
+    assert result.exit_code == 2 and f"error: {roster}:3: lang: 'xx' is not a language" in result.stderr
+    assert sorted(p.name for p in out2.iterdir()) == ["eva-above.pdf", "li-above.pdf"]
+    assert "Knee recovery routine" in text((out2 / "li-above.pdf").read_bytes())  # an empty cell: the default, English
+
+
+def test_japanese_and_korean_names_print(build):
+    pdf = build("--region", "front", "--name", "さくら 김민수")
+    assert "さくら 김민수" in text(pdf)
