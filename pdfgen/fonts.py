@@ -171,6 +171,16 @@ def missing_glyphs(text: str) -> list[str]:
     return sorted({c for c in text if c not in "\n\t" and ord(c) not in have and _face_for(c, have) is None})
 
 
+def char_count(text: str) -> int:
+    """How many average Latin characters `text` is as wide as: a Chinese, Japanese or Korean
+    character (East Asian wide or full-width) counts two. Line measures are in Latin characters."""
+    from unicodedata import east_asian_width
+
+    if text.isascii():
+        return len(text)
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def word_wrap(lang: str) -> str | None:
     """ReportLab's line breaking for a language: Chinese and Japanese break between characters
     (never before closing punctuation); everything else at spaces."""

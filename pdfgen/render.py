@@ -203,7 +203,7 @@ class Flow:
 
     def list_block(self, b: d.ListBlock, width: float) -> list[Flowable]:
         per_column = self.chars(width / b.columns, b.role)
-        lengths = [len(d.plain(i)) + 3 for i in b.items]
+        lengths = [fonts.char_count(d.plain(i)) + 3 for i in b.items]  # Chinese characters count two
         short = sum(lengths) <= 1.5 * per_column * len(lengths)  # short items: a line or two each in a column
         if b.columns > 1 and per_column >= MIN_COLUMN_CHARS and (per_column >= MIN_CHARS or short) and len(b.items) > 2:
             half = (len(b.items) + 1) // 2

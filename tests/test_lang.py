@@ -385,3 +385,9 @@ def test_batch_spec_and_roster_lang_a_bad_row_fails_alone(run, tmp_path):
 def test_japanese_and_korean_names_print(build):
     pdf = build("--region", "front", "--name", "さくら 김민수")
     assert "さくら 김민수" in text(pdf)
+
+
+def test_line_measures_count_a_chinese_character_as_two():
+    assert fonts.char_count("Wall sit") == 8
+    assert fonts.char_count("靠墙静蹲") == 8 and fonts.char_count("保持30秒") == 8
+    assert fonts.char_count("Zoë") == 3
