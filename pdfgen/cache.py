@@ -3,7 +3,7 @@
 A batch worker or a web server builds many PDFs in one process; most of their work repeats
 (the same content, layout, paragraphs, figures and fitted sizes). The build owns a `Cache`
 and hands it down; `KNEECARD_NO_CACHE=1` turns every region off, and the tests check that
-caches on and off give identical bytes. Keys are values (paths with their size and mtime,
+caches on and off give identical bytes. Keys are values (paths with a digest of their bytes,
 content fingerprints), never `id()`, so an edited file is seen and a key cannot be reused
 by another object.
 """
@@ -11,6 +11,7 @@ by another object.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -115,13 +116,16 @@ def memo(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     return wrap
 
 
-def files_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
-    """Path, size and mtime of each file: an edited file gives a new key."""
+def files_key(paths: Iterable[Path]) -> tuple[tuple[str, str], ...]:
+    """Each file's path and a digest of its bytes: an edited file gives a new key even when
+    its size and modification time are unchanged (an edit within the clock's tick, a copy that
+    keeps times), so a stale entry is impossible by construction. Reading the few content and
+    layout files costs well under a millisecond."""
     out = []
     for p in sorted(paths):
         try:
-            st = p.stat()
+            digest = hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
         except OSError:
             continue
-        out.append((str(p), st.st_size, st.st_mtime_ns))
+        out.append((str(p), digest))
     return tuple(out)

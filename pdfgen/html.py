@@ -23,6 +23,7 @@ PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 WIDE = "48em"  # from this width the columns area goes side by side
 INLINE_TAG = re.compile(r"<(/?)([a-zA-Z]+)\s*(/?)>|<[^>]*>")
 BOLD_ONLY = re.compile(r"\s*<b>(.*)</b>\s*", re.S)
+RANGE = re.compile(r"\d+(?:[.,]\d+)?–\d+")  # 45–60, 0–10: a line never breaks after the dash
 
 
 # ---------------------------------------------------------------- colour
@@ -58,7 +59,8 @@ def readable(color: str, backgrounds: tuple[str, ...] = ("#ffffff",), ratio: flo
 
 def inline(markup: str) -> str:
     """Tree markup as HTML: the text is escaped already; <b>, <i> and <br/> pass, any other tag
-    (ReportLab-only markup a layout author might write) is dropped and its text kept."""
+    (ReportLab-only markup a layout author might write) is dropped and its text kept. A number
+    range stays on one line: "2–" at a line's end, "3 days" on the next, reads as two numbers."""
 
     def keep(m: re.Match[str]) -> str:
         closing, name, _ = m.group(1), (m.group(2) or "").lower(), m.group(3)
@@ -68,7 +70,7 @@ def inline(markup: str) -> str:
             return "<br>"
         return ""
 
-    return INLINE_TAG.sub(keep, markup)
+    return RANGE.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', INLINE_TAG.sub(keep, markup))
 
 
 def attr(text: str) -> str:
@@ -94,6 +96,7 @@ class _Page:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.counts: dict[str, int] = {}
+        self.card = ""  # the id of the card back's heading while its blocks are written, else ""
         self.accent = readable(layout.accent)
 
     def new_id(self, prefix: str) -> str:
@@ -222,8 +225,9 @@ class _Page:
         """A named section (the ice note, the red flags, the pain rule, notes), its title a heading."""
         head, hid = self.heading(b.title, level + 1, "box-title")
         role = b.role.replace("_", "-")
+        names = f"{hid} {self.card}".strip()  # on a card back, "When to stop and get help, Back of Wall sit"
         return [
-            f'<section class="box box-{role}" aria-labelledby="{hid}">',
+            f'<section class="box box-{role}" aria-labelledby="{names}">',
             head,
             *self.blocks(b.children, level + 1),
             "</section>",
@@ -309,7 +313,9 @@ class _Page:
             if side == "back":
                 label = area.label[:1].upper() + area.label[1:]
                 head, hid = self.heading(d.esc(label), 2, "vh")
+                self.card = hid  # every back repeats its boxes: each box's landmark also names its card
                 main += [f'<section class="card card-back" aria-labelledby="{hid}">', head, *self.blocks(area.children, 2)]
+                self.card = ""
             else:
                 main += [f'<section class="card card-{side}">', *self.blocks(area.children, 1)]
             main.append("</section>")
@@ -420,6 +426,7 @@ def stylesheet(layout: Layout, paper: str) -> str:
         f"li::marker {{ color: {accent}; font-weight: bold; }}",
         f"a {{ color: {accent}; text-decoration: underline; }}",
         "svg, img { max-width: 100%; height: auto; }",
+        ".nw { white-space: nowrap; }",
         ".vh { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;"
         " clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }",
         role("h1", "title"),

@@ -14,6 +14,8 @@ from pypdf import PdfReader
 
 from pdfgen.cli import main
 
+pytest_plugins = ["browser"]  # tests/browser.py: the `browser` fixture (headless Chromium) for any test
+
 MM = 72 / 25.4
 ROOT = Path(__file__).resolve().parent.parent
 
