@@ -69,6 +69,8 @@ OPTIONAL_TEXTS = {  # texts added since layouts were first written: a layout wit
     "club_link_caption": "Scan for the club's website",
     "per_side_mark": "(L/R)",  # after a per-side exercise's name in the tracker: left and right boxes
     "regions_and": '{{ names | join(" and ") }}',  # regions that share an ice limit
+    "back_label": "back of {{ name }}",  # a card back's name: the HTML page's heading for it, fit errors
+    "safety_card_label": "the safety card",  # the last card of a deck without backs, named the same ways
 }
 KIND_RE = re.compile(r"[a-z][a-z0-9-]*")
 KEEPS = ("item", "start")

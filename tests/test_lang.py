@@ -391,3 +391,15 @@ def test_line_measures_count_a_chinese_character_as_two():
     assert fonts.char_count("Wall sit") == 8
     assert fonts.char_count("靠墙静蹲") == 8 and fonts.char_count("保持30秒") == 8
     assert fonts.char_count("Zoë") == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_html_cards_have_no_english_left(run, tmp_path, lang):
+    """The HTML page's words too, the hidden headings that name each card back included."""
+    out = tmp_path / "cards.html"
+    assert run("build", "--lang", lang, "--layout", "cards", "--backs", "--region", "front", "-o", out).exit_code == 0
+    page = out.read_text()
+    body = re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.S)
+    words = " ".join(re.sub(r"&\w+;", " ", re.sub(r"<[^>]+>", " ", body)).split())
+    assert english_left(words, lang) == []
+    assert ("Dorso de" if lang == "es" else "的背面") in words

@@ -112,11 +112,11 @@ def arrange(c: Composer) -> list[d.Area]:
     ]
     backs: list[d.Area] = []
     if not c.routine.backs:  # fronts only: the deck ends with a safety card
-        fronts.append(d.Area("safety", (c.red_flags(), c.disclaimer()), "the safety card"))
+        fronts.append(d.Area("safety", (c.red_flags(), c.disclaimer()), c.text("safety_card_label")))
     else:
         for it in items:
             # the ice note is on the ice card itself, beside the instruction; backs carry what every card needs
-            backs.append(d.Area("back", (c.red_flags(), c.disclaimer()), f"back of {it.name}"))
+            backs.append(d.Area("back", (c.red_flags(), c.disclaimer()), c.text("back_label", name=it.name)))
     per_sheet = geo.columns * geo.rows
     out: list[d.Area] = []
     for start in range(0, len(fronts), per_sheet):
