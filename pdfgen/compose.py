@@ -199,6 +199,7 @@ class Composer:
                 self.text("tracker_notes"),
                 rows,
                 optional=not self.routine.tracker,
+                said=(self.text("tracker_due"), self.text("tracker_due_sides"), self.text("tracker_rest")),
             )
         ]
 

@@ -52,7 +52,7 @@ ENGLISH = {
         "Sources",
         "Day",
     ],
-    *["and", "for", "not", "if", "doctor", "physio", "made", "routine"],
+    *["and", "for", "not", "if", "doctor", "physio", "made", "routine", "day", "rest", "exercise", "back", "Back", "of"],
 }
 LATIN_IN_ZH = {"A", "E", "NHS", "GP", "ER", "kneecard"}  # services' own names and the tool's: allowed on a Chinese page
 
@@ -394,12 +394,18 @@ def test_line_measures_count_a_chinese_character_as_two():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_html_cards_have_no_english_left(run, tmp_path, lang):
-    """The HTML page's words too, the hidden headings that name each card back included."""
-    out = tmp_path / "cards.html"
-    assert run("build", "--lang", lang, "--layout", "cards", "--backs", "--region", "front", "-o", out).exit_code == 0
+@pytest.mark.parametrize("layout", ["cards", "one-page"])
+def test_html_has_no_english_left(run, tmp_path, lang, layout):
+    """The HTML page's words too: the hidden headings naming each card back, what a screen
+    reader says for a tracker box."""
+    out = tmp_path / "page.html"
+    args = ["--lang", lang, "--layout", layout, "--region", "front", "-o", out]
+    assert run("build", *args, *(["--backs"] if layout == "cards" else ["--tracker"])).exit_code == 0
     page = out.read_text()
     body = re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.S)
     words = " ".join(re.sub(r"&\w+;", " ", re.sub(r"<[^>]+>", " ", body)).split())
     assert english_left(words, lang) == []
-    assert ("Dorso de" if lang == "es" else "的背面") in words
+    if layout == "cards":
+        assert ("Dorso de" if lang == "es" else "的背面") in words
+    else:
+        assert ("día de descanso" if lang == "es" else "休息日") in words
