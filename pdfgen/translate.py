@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pdfgen import fonts
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.schema import LocDict, LocList, did_you_mean
 
@@ -311,6 +312,9 @@ def translate_layout(layout: Layout, meta: dict[str, str], data_dir: Path, lang:
             problems.add(file, line, f"text.{key}", f"{what} {path} (add {key}: {{en: {fingerprint(english)}, text: ...}})")
             continue
         _compare(key, english, entry, problems, jinja=True)
+        missing = fonts.missing_glyphs(entry.text)
+        if missing:  # content strings are checked the same way in build.glyph_problems
+            problems.add(entry.file, entry.line, key, fonts.refusal(missing))
         texts[key] = entry.text
         lines[key] = (entry.file, entry.line)
     problems.raise_if_any()

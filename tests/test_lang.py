@@ -409,3 +409,12 @@ def test_html_has_no_english_left(run, tmp_path, lang, layout):
         assert ("Dorso de" if lang == "es" else "的背面") in words
     else:
         assert ("día de descanso" if lang == "es" else "休息日") in words
+
+
+def test_a_translation_with_characters_no_font_has_is_refused(run, locale_copy, tmp_path):
+    es = locale_copy / "locales" / "es" / "layouts.yaml"
+    es.write_text(es.read_text().replace("text: Notas\n", "text: Notas \u2603\n", 1))
+    out = tmp_path / "x.pdf"
+    result = run("build", "--lang", "es", "--region", "front", "--data", locale_copy, "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert re.search(r"layouts\.yaml:\d+: notes_heading: has characters the font cannot print: '\u2603'", result.stderr)
