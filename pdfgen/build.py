@@ -258,7 +258,9 @@ def check_language(
     translate.check_layouts([(lay, kinds.meta_words(lay)) for lay in builtin], folder, lang, found)
     strings = sum(1 for kind in translate.KINDS for _ in translate.strings(docs[kind][1], kind))
     built = 0
-    if builds and not found.items:
+    extra = fonts.LANG_EXTRA.get(lang)
+    no_font = bool(extra) and fonts.fallback_path(fonts.FALLBACKS[0][0]) is None
+    if builds and not no_font and not found.items:
         try:
             lib = library(folder, cache, lang)
             for path in paths:
@@ -273,4 +275,7 @@ def check_language(
             found.extend(err)
     problems.items += found.items
     state = "ok" if not found.items else f"{len(found.items)} problems"
-    return f"{lang}: {state}: {strings} content strings, {len(builtin)} layouts' wording, {built} test builds"
+    builds_said = f"{built} test builds"
+    if no_font:
+        builds_said = f'no test builds (its font is not installed: pip install "kneecard[{extra}]")'
+    return f"{lang}: {state}: {strings} content strings, {len(builtin)} layouts' wording, {builds_said}"

@@ -418,3 +418,12 @@ def test_a_translation_with_characters_no_font_has_is_refused(run, locale_copy, 
     result = run("build", "--lang", "es", "--region", "front", "--data", locale_copy, "-o", out)
     assert result.exit_code == 2 and not out.exists()
     assert re.search(r"layouts\.yaml:\d+: notes_heading: has characters the font cannot print: '\u2603'", result.stderr)
+
+
+def test_check_without_the_cjk_font_checks_the_strings_and_says_so(run, no_cjk_font):
+    result = run("check")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines()[-1] == (
+        "zh: ok: 161 content strings, 4 layouts' wording, "
+        'no test builds (its font is not installed: pip install "kneecard[cjk]")'
+    )
