@@ -347,22 +347,3 @@ def check_layouts(layouts: list[tuple[Layout, dict[str, str]]], data_dir: Path, 
     for key, entry in table.items():
         if id(entry) not in used:
             problems.add(entry.file, entry.line, key, "is not a text of a built-in layout (or its English matches none)")
-
-
-def stub(docs: dict[str, tuple[str, Any]], layouts: list[tuple[Layout, dict[str, str]]], kind: str) -> str:
-    """A translation file to fill in: every English string with its fingerprint (for translators)."""
-    import yaml
-
-    if kind == LAYOUT_KIND:  # shared KEY where every layout has the same English, else LAYOUT.KEY
-        seen: dict[str, set[str]] = {}
-        for lay, meta in layouts:
-            for k, v in layout_texts(lay, meta).items():
-                seen.setdefault(k, set()).add(v)
-        pairs = [(k, next(iter(v))) for k, v in seen.items() if len(v) == 1]
-        pairs += [(f"{lay.name}.{k}", v) for lay, meta in layouts for k, v in layout_texts(lay, meta).items() if len(seen[k]) > 1]
-    else:
-        pairs = [(k, v) for k, v, _ in strings(docs[kind][1], kind)]
-    return "".join(
-        yaml.safe_dump({key: {"en": fingerprint(text), "text": text}}, allow_unicode=True, width=1000, sort_keys=False)
-        for key, text in pairs
-    )
