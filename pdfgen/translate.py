@@ -205,7 +205,7 @@ def _compare(key: str, english: str, entry: Entry, problems: Problems, jinja: bo
                 entry.file,
                 entry.line,
                 key,
-                f"has the {what} {' '.join(got_list) or 'none'}, the English {' '.join(want_list)} "
+                f"has the {what} {' '.join(got_list) or 'none'}, the English {' '.join(want_list) or 'none'} "
                 f"(a translation keeps every one: numbers come from data/)",
             )
 
