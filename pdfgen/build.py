@@ -11,14 +11,14 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pdfgen import fonts, kinds
+from pdfgen import fonts, kinds, translate
 from pdfgen.cache import Cache, files_key
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.layout import Layout
 from pdfgen.layout import load as load_layout
-from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_library
+from pdfgen.load import DATA_DIR, layout_dirs, list_layout_files, load_docs, load_library
 from pdfgen.model import Library
-from pdfgen.resolve import Routine, resolve
+from pdfgen.resolve import Routine, language, resolve
 from pdfgen.schema import did_you_mean, line_of
 
 if TYPE_CHECKING:
@@ -30,19 +30,31 @@ SUFFIX_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 PAGE_SIZES = {"a4": (595.2755905511812, 841.8897637795277), "letter": (612.0, 792.0)}  # points, as ReportLab's A4 and LETTER
 
 
-def library(data_dir: Path | None, cache: Cache | None = None) -> Library:
-    """The content, validated, and every string in it printable in the embedded font; kept
-    in the cache while its files are unchanged."""
+def library(data_dir: Path | None, cache: Cache | None = None, lang: str = "en") -> Library:
+    """The content in a language, validated, and every string in it printable in the embedded
+    fonts; kept in the cache while its files (and its translations) are unchanged."""
+
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
 
     def make() -> Library:
-        lib = load_library(data_dir)
+        extra = fonts.LANG_EXTRA.get(lang)
+        if extra and fonts.fallback_path(fonts.FALLBACKS[0][0]) is None:  # one line, not one per string
+            raise InputError(
+                Problem(None, None, "--lang", f"'{lang}' needs a font that is not installed (pip install \"kneecard[{extra}]\")")
+            )
+        if lang == translate.DEFAULT:
+            lib = load_library(data_dir)
+        else:  # the strings swapped in from data/locales/LANG before validation: numbers stay the English data's
+            from pdfgen.model import build_library
+
+            lib = build_library(translate.translate_docs(load_docs(folder), folder, lang), folder)
         glyph_problems(lib).raise_if_any()
         return lib
 
     if cache is None:
         return make()
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
-    return cache.get("library", (str(data_dir), files_key(folder.glob("*.yaml"))), make)
+    files = [*folder.glob("*.yaml"), *(folder.glob(f"locales/{lang}/*.yaml") if lang != "en" else ())]
+    return cache.get("library", (str(data_dir), lang, files_key(files)), make)
 
 
 def glyph_problems(lib: Library) -> Problems:
@@ -54,23 +66,28 @@ def glyph_problems(lib: Library) -> Problems:
         if missing:
             kind, _, item_id = where.partition(" ")
             field = f"{files[kind]}.{item_id}" if item_id else files[kind]
-            shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-            problems.add(str(lib.folder / f"{files[kind]}.yaml"), None, field, f"has characters the font cannot print: {shown}")
+            problems.add(str(lib.folder / f"{files[kind]}.yaml"), None, field, fonts.refusal(missing))
     return problems
 
 
-def layout(name: str, layouts_dir: Path | None, cache: Cache | None = None) -> Layout:
-    """A layout by name or path, checked with its kind's geometry; kept while its files are unchanged."""
+def layout(
+    name: str, layouts_dir: Path | None, cache: Cache | None = None, lang: str = "en", data_dir: Path = DATA_DIR
+) -> Layout:
+    """A layout by name or path, checked with its kind's geometry, its wording in `lang`; kept
+    while its files (and the translations) are unchanged."""
 
     def make() -> Layout:
-        return kinds.prepare(load_layout(name, layouts_dir))
+        lay = kinds.prepare(load_layout(name, layouts_dir))
+        return translate.translate_layout(lay, kinds.meta_words(lay), data_dir, lang)
 
     if cache is None:
         return make()
     files = [p for folder in layout_dirs(layouts_dir) for p in folder.glob("*.y*ml")]
     if name.endswith((".yaml", ".yml")) or "/" in name:
         files.append(Path(name))
-    return cache.get("layout", (name, str(layouts_dir), files_key(files)), make)
+    if lang != "en":
+        files.append(translate.locales_dir(data_dir) / lang / f"{translate.LAYOUT_KIND}.yaml")
+    return cache.get("layout", (name, str(layouts_dir), lang, str(data_dir), files_key(files)), make)
 
 
 def layout_name(options: dict[str, Any], doc: Any, file: str | None) -> str:
@@ -96,8 +113,10 @@ def build_one(
 ) -> tuple[bytes, Routine, Layout]:
     """One routine's PDF bytes (or, with fmt "html", its HTML page as UTF-8), with the routine and layout it was built from."""
     cache = cache if cache is not None else Cache.from_env()
-    lib = library(data_dir, cache)
-    lay = layout(layout_name(options, doc, file), layouts_dir, cache)
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    lang = language(doc, file, options, folder)
+    lib = library(data_dir, cache, lang)
+    lay = layout(layout_name(options, doc, file), layouts_dir, cache, lang, folder)
     routine = resolve(lib, doc, file, options, default_region=lay.region_default)
     if fmt == "html":
         if routine.pdfa:  # asked for in the routine file or a batch row; --pdfa itself is refused by the CLI
@@ -214,8 +233,53 @@ def check_all(data_dir: Path | None, layouts_dir: Path | None) -> str:
         except InputError as err:
             for p in err.problems:
                 problems.items.append(p if p.file else Problem(str(path), p.line, p.field, p.message))
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    builds = not problems.items  # test builds in a language only once the English ones pass
+    lines = [
+        check_language(lang, folder, layouts_dir, paths, problems, cache, builds) for lang in translate.available(folder)[1:]
+    ]
     problems.raise_if_any()
-    return (
-        f"ok: {len(lib.methods)} methods, {len(lib.regions)} regions, {len(lib.exercises)} exercises, "
-        f"{len(lib.sources)} sources; {len(paths)} layouts, {built} test builds"
+    return "\n".join(
+        [
+            f"ok: {len(lib.methods)} methods, {len(lib.regions)} regions, {len(lib.exercises)} exercises, "
+            f"{len(lib.sources)} sources; {len(paths)} layouts, {built} test builds",
+            *lines,
+        ]
     )
+
+
+def check_language(
+    lang: str, folder: Path, layouts_dir: Path | None, paths: list[Path], problems: Problems, cache: Cache, builds: bool = True
+) -> str:
+    """One language: every content string and every built-in layout's wording translated and
+    current (missing, stale, placeholders and numbers kept), then a test build of each layout."""
+    from pdfgen.load import LAYOUTS_DIR
+
+    found = Problems()
+    docs = load_docs(folder)
+    translate.content_tables(docs, folder, lang, found)
+    builtin = [kinds.prepare(load_layout(str(p), layouts_dir)) for p in paths if p.parent == LAYOUTS_DIR]
+    translate.check_layouts([(lay, kinds.meta_words(lay)) for lay in builtin], folder, lang, found)
+    strings = sum(1 for kind in translate.KINDS for _ in translate.strings(docs[kind][1], kind))
+    built = 0
+    extra = fonts.LANG_EXTRA.get(lang)
+    no_font = bool(extra) and fonts.fallback_path(fonts.FALLBACKS[0][0]) is None
+    if builds and not no_font and not found.items:
+        try:
+            lib = library(folder, cache, lang)
+            for path in paths:
+                lay = kinds.prepare(load_layout(str(path), layouts_dir))
+                lay = translate.translate_layout(lay, kinds.meta_words(lay), folder, lang)
+                regions = ["all"] if lay.region_default == "all" else list(lib.regions)
+                for region in regions:
+                    options = {"region": region, "lang": lang}
+                    render(resolve(lib, options=options, default_region=lay.region_default), lib, lay, cache)
+                    built += 1
+        except InputError as err:
+            found.extend(err)
+    problems.items += found.items
+    state = "ok" if not found.items else f"{len(found.items)} problems"
+    builds_said = f"{built} test builds"
+    if no_font:
+        builds_said = f'no test builds (its font is not installed: pip install "kneecard[{extra}]")'
+    return f"{lang}: {state}: {strings} content strings, {len(builtin)} layouts' wording, {builds_said}"

@@ -142,16 +142,22 @@ def main(debug: bool) -> None:
 
 
 @main.command("list")
-@click.argument("what", required=False, type=click.Choice(["methods", "regions", "exercises", "layouts"]))
+@click.argument("what", required=False, type=click.Choice(["methods", "regions", "exercises", "layouts", "languages"]))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @data_option
 @layouts_option
 @handled
 def list_cmd(what: str | None, as_json: bool, data_dir: Path | None, layouts_dir: Path | None) -> None:
-    """List the methods, regions, exercises or layouts you can choose from."""
-    groups = [what] if what else ["methods", "regions", "exercises", "layouts"]
+    """List the methods, regions, exercises, layouts or languages you can choose from."""
+    groups = [what] if what else ["methods", "regions", "exercises", "layouts", "languages"]
     out: dict[str, list[dict[str, Any]]] = {}
-    if any(g != "layouts" for g in groups):
+    if "languages" in groups:
+        from pdfgen import translate
+        from pdfgen.load import DATA_DIR
+
+        codes = translate.available(data_dir or DATA_DIR)
+        out["languages"] = [{"id": c, "name": translate.LANGUAGES[c][0]} for c in codes]
+    if any(g not in ("layouts", "languages") for g in groups):
         from pdfgen.load import load_library
 
         lib = load_library(data_dir)
@@ -211,6 +217,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
 @click.option("--country", metavar="gb|us", help="Where to go for help: the services the red flags name (default: gb).")
 @click.option("--pdfa", is_flag=True, default=None, help="Write PDF/A-2b (archival PDF, e.g. for a patient record system).")
+@click.option("--lang", metavar="en|es|zh", help="Language of every word printed (default: en). See: kneecard list languages")
 @data_option
 @layouts_option
 @handled

@@ -38,6 +38,17 @@ def base_context(routine: Routine, library: Library, layout: Layout) -> dict[str
     }
 
 
+FULL_STOPS = ("。", "？", "！", "：", "；")  # Chinese and Japanese sentence ends: the next sentence follows with no space
+
+
+def sentences(texts: Any) -> str:
+    """Sentences run together as one paragraph: a space after each, but none after a CJK full stop."""
+    out = ""
+    for text in texts:
+        out += ("" if not out or out.endswith(FULL_STOPS) else " ") + text
+    return out
+
+
 class Composer:
     """The blocks of one routine in one layout; the layout's kind decides where they go."""
 
@@ -88,7 +99,7 @@ class Composer:
             elif part == "steps":
                 parts.append(d.ListBlock(tuple(esc(s) for s in item.steps), "step", numbered=True))
             elif part == "steps_inline":  # one running paragraph: fills lines, saves space
-                parts.append(d.Para(" ".join(esc(s) for s in item.steps), "step"))
+                parts.append(d.Para(sentences(esc(s) for s in item.steps), "step"))
             elif part == "cautions":
                 parts += [d.Para(esc(c), "caution") for c in item.cautions]
             elif part == "link" and item.url:
@@ -113,7 +124,7 @@ class Composer:
             limit_lines = []
             for rids, cap, reason in limits:
                 names = [self.library.regions[r].name for r in rids]
-                where = " and ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
+                where = self.text("regions_and", names=[names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
                 limit_lines.append(self.text("ice_region", where=where, cap=cap, reason=reason))
         lines[1:1] = limit_lines
         children = (
@@ -174,7 +185,7 @@ class Composer:
         days = 14
         rows = tuple(
             d.TrackerRow(
-                esc(x.name) + ("\u00a0(L/R)" if x.dosage.per_side else ""),  # never split from the name
+                esc(x.name) + ("\u00a0" + self.text("per_side_mark") if x.dosage.per_side else ""),  # never split from the name
                 x.dosage.per_side,
                 tuple(day % 7 in x.dosage.due_days() for day in range(days)),  # days it is not due get no box
             )
@@ -188,6 +199,7 @@ class Composer:
                 self.text("tracker_notes"),
                 rows,
                 optional=not self.routine.tracker,
+                said=(self.text("tracker_due"), self.text("tracker_due_sides"), self.text("tracker_rest")),
             )
         ]
 
@@ -271,13 +283,14 @@ def compose(routine: Routine, library: Library, layout: Layout) -> d.Document:
     c = Composer(routine, library, layout)
     areas = kind.arrange(c)
     names = ", ".join(library.regions[r].name.lower() for r in routine.regions)
+    subject = layout.text.get("pdf_subject", kind.SUBJECT)  # a translated layout carries the metadata's words
     footer = c.text("footer", page={"number": d.PAGE_MARK}) if "footer" in layout.text else ""
     return d.Document(
         title=plain(c.text("doc_title")),
-        subject=kind.subject(names),
+        subject=f"{subject}: {names}" if names else subject,
         author=routine.name or (routine.club.name if routine.club else "kneecard"),
         lang=layout.lang,
-        keywords=kind.KEYWORDS,
+        keywords=layout.text.get("pdf_keywords", kind.KEYWORDS),
         areas=tuple(areas),
         footer=footer,
         context=c.ctx,

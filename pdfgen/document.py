@@ -140,6 +140,8 @@ class Tracker:
     rows: tuple[TrackerRow, ...]
     days: int = 14
     optional: bool = True  # shown when it fits, unless the routine insists
+    # what the HTML page reads out for a box, for two (per side) and for a dash
+    said: tuple[str, str, str] = ("exercise day", "exercise day, left and right", "rest day")
 
 
 @dataclass(frozen=True)

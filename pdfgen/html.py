@@ -288,9 +288,9 @@ class _Page:
         rows = []
         for r in b.rows:
             tick = '<span class="tick" aria-hidden="true"></span>' * (2 if r.per_side else 1)
-            said = "exercise day, left and right" if r.per_side else "exercise day"
+            said = escape(b.said[1] if r.per_side else b.said[0])
             done = f'<td class="due">{tick}<span class="vh">{said}</span></td>'
-            rest = '<td class="rest"><span aria-hidden="true">–</span><span class="vh">rest day</span></td>'
+            rest = f'<td class="rest"><span aria-hidden="true">–</span><span class="vh">{escape(b.said[2])}</span></td>'
             cells = "".join(done if due else rest for due in r.due[: b.days])
             rows.append(f'<tr><th scope="row">{inline(r.label)}</th>{cells}</tr>')
         rows.append(f'<tr class="pain"><th scope="row">{inline(b.pain_label)}</th>' + "<td></td>" * b.days + "</tr>")

@@ -67,6 +67,13 @@ TEXTS = (
 OPTIONAL_TEXTS = {  # texts added since layouts were first written: a layout without them gets these
     "continued": "{{ heading }} (continued)",
     "club_link_caption": "Scan for the club's website",
+    "per_side_mark": "(L/R)",  # after a per-side exercise's name in the tracker: left and right boxes
+    "regions_and": '{{ names | join(" and ") }}',  # regions that share an ice limit
+    "back_label": "back of {{ name }}",  # a card back's name: the HTML page's heading for it, fit errors
+    "safety_card_label": "the safety card",  # the last card of a deck without backs, named the same ways
+    "tracker_due": "exercise day",  # what a screen reader says for a tracker box (HTML) ...
+    "tracker_due_sides": "exercise day, left and right",  # ... for two (per side) ...
+    "tracker_rest": "rest day",  # ... and for a dash
 }
 KIND_RE = re.compile(r"[a-z][a-z0-9-]*")
 KEEPS = ("item", "start")

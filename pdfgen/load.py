@@ -120,6 +120,11 @@ def load_library(data_dir: Path | None = None) -> Library:
     from pdfgen.model import build_library
 
     folder = Path(data_dir) if data_dir else DATA_DIR
+    return build_library(load_docs(folder), folder)
+
+
+def load_docs(folder: Path) -> dict[str, tuple[str, Any]]:
+    """Every content file of a data folder, parsed (file name, YAML) by kind."""
     if not folder.is_dir():
         raise InputError(Problem(str(folder), None, "--data", "is not a folder (give the folder holding the content YAML)"))
     problems = Problems()
@@ -131,7 +136,7 @@ def load_library(data_dir: Path | None = None) -> Library:
         except InputError as err:
             problems.extend(err)
     problems.raise_if_any()
-    return build_library(docs, folder)
+    return docs
 
 
 def layout_dirs(extra: Path | None = None) -> list[Path]:

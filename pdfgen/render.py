@@ -58,6 +58,7 @@ def paragraph_styles(layout: Layout, scale: float) -> dict[str, ParagraphStyle]:
             leftIndent=s.indent * MM,
             bulletFontName=faces["bold"],
             bulletFontSize=size,
+            wordWrap=fonts.word_wrap(layout.lang),
         )
     for role in list(out):  # list items: a hanging indent, the bullet in the accent colour
         base = out[role]
@@ -116,7 +117,9 @@ class Flow:
     def para(self, markup: str, style: str, bullet: str | None = None) -> Flowable:
         """A paragraph; the same markup in the same style is parsed and line-broken once per process."""
         key = (self.layout.fingerprint, self.scale, style, markup, bullet)
-        return rl_private.reusable(self._once("para", key, lambda: rl_private.Para(markup, self.st[style], bulletText=bullet)))
+        return rl_private.reusable(
+            self._once("para", key, lambda: rl_private.Para(fonts.runs(markup), self.st[style], bulletText=bullet))
+        )
 
     def table_font(self) -> list[tuple]:
         """Tables set a cell font even around flowables; name ours, or Helvetica sneaks in unembedded."""
@@ -218,7 +221,7 @@ class Flow:
 
     def list_block(self, b: d.ListBlock, width: float) -> list[Flowable]:
         per_column = self.chars(width / b.columns, b.role)
-        lengths = [len(d.plain(i)) + 3 for i in b.items]
+        lengths = [fonts.char_count(d.plain(i)) + 3 for i in b.items]  # Chinese characters count two
         short = sum(lengths) <= 1.5 * per_column * len(lengths)  # short items: a line or two each in a column
         if b.columns > 1 and per_column >= MIN_COLUMN_CHARS and (per_column >= MIN_CHARS or short) and len(b.items) > 2:
             half = (len(b.items) + 1) // 2

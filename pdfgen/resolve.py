@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pdfgen import fonts
+from pdfgen import fonts, translate
 from pdfgen.errors import Problems
 from pdfgen.layout import PAPERS
 from pdfgen.model import URL_RE, Item, Library
@@ -33,6 +33,7 @@ ROUTINE_FIELDS = (
     "tracker",
     "country",
     "pdfa",
+    "lang",
 )
 CLUB_FIELDS = ("name", "logo", "url")
 DEFAULT_COUNTRY = "gb"
@@ -65,6 +66,7 @@ class Routine:
     tracker: bool | None = None  # the two-week paper tracker: on, off, or None = when it fits
     country: str = "gb"  # where to go for help: the services the red flags name (safety.yaml countries)
     pdfa: bool = False  # write PDF/A-2b, for record systems that archive PDFs
+    lang: str = "en"  # the language every word is printed in (data/locales/LANG)
 
     @property
     def has_ice(self) -> bool:
@@ -112,8 +114,7 @@ def _text(src: _Origin, key: str, value: Any, origin: str, limit: int, multiline
         return None
     missing = fonts.missing_glyphs(text)
     if missing:
-        shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-        src.problem(key, origin, f"has characters the font cannot print: {shown} (Latin, Greek and Cyrillic letters are allowed)")
+        src.problem(key, origin, fonts.refusal(missing))
         return None
     return text or None
 
@@ -373,6 +374,14 @@ def resolve(
         country = DEFAULT_COUNTRY
     else:
         country = country.lower()
+    lang, origin = src.get("lang")
+    if lang is None:
+        lang = translate.DEFAULT
+    elif lang not in translate.available(library.folder):
+        allowed = translate.available(library.folder)
+        hint = did_you_mean(str(lang), allowed)
+        src.problem("lang", origin, f"'{_cut(lang)}' is not a language{hint} (allowed: {', '.join(allowed)})")
+        lang = translate.DEFAULT
     for key in ROUTINE_FIELDS:
         reader.used.add(key)
     reader.finish()
@@ -394,4 +403,12 @@ def resolve(
         tracker=tracker,
         country=country,
         pdfa=bool(pdfa),
+        lang=lang,
     )
+
+
+def language(doc: Any, file: str | None, options: dict[str, Any] | None, data_dir: Path) -> str:
+    """The routine's language, before anything else is read: the content is loaded in it.
+    A bad value is left for `resolve` to report with the routine's other problems."""
+    value = (options or {}).get("lang") or (doc.get("lang") if isinstance(doc, dict) else None)
+    return value if isinstance(value, str) and value in translate.available(data_dir) else translate.DEFAULT

@@ -315,3 +315,20 @@ def info(canvas: Any) -> dict[str, Any]:
         "date": doc._timeStamp.YMDhms,
         "offset": (doc._timeStamp.dhh, doc._timeStamp.dmm),
     }
+
+
+CHINESE_CANNOT_START = "，；：？！）》〉」』】〕…～”’"  # closing marks no Chinese line starts with
+
+
+def chinese_line_rules() -> None:
+    """Teach ReportLab's CJK line breaking the Chinese full-width punctuation (its list is
+    Japanese: it has 、 and 。 but not ， ； ： ？ ！ ）). private: the module constants
+    `ALL_CANNOT_START` that `cjkFragSplit` (paragraphs of several runs) and `wordSplit` (one
+    run) read; there is no setting for them."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (paragraph, textsplit):
+        missing = "".join(c for c in CHINESE_CANNOT_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing

@@ -54,7 +54,16 @@ def build(run, tmp_path):
 
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
-    """A copy of the shipped data/ folder to edit, for --data."""
+    """A copy of the shipped data/ folder to edit, for --data: English only (its translations
+    would report every edited string as stale; tests of translations use data_copy_all)."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("locales"))
+    return folder
+
+
+@pytest.fixture
+def data_copy_all(tmp_path) -> Path:
+    """A copy of the shipped data/ folder with its translations (data/locales)."""
     folder = tmp_path / "data"
     shutil.copytree(ROOT / "data", folder)
     return folder

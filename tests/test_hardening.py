@@ -429,7 +429,8 @@ def test_a_good_source_date_epoch_dates_the_pdf(tmp_path):
         ),
         (
             ["list", "bogus"],
-            "error: WHAT: 'bogus' is not one of 'methods', 'regions', 'exercises', 'layouts' (see: kneecard list --help)",
+            "error: WHAT: 'bogus' is not one of 'methods', 'regions', 'exercises', 'layouts', 'languages' "
+            "(see: kneecard list --help)",
         ),
         (
             ["build", "--bogus"],

@@ -199,5 +199,6 @@ def test_characters_the_font_lacks_are_listed(run, tmp_path):
     line = refused(run, tmp_path, "--region", "front", "--name", "a\u2603b\u2602c\u2601d\u2600e\u2604f\u2605")
     assert line == (
         "error: --name: has characters the font cannot print: '\u2600' (U+2600) '\u2601' (U+2601) "
-        "'\u2602' (U+2602) '\u2603' (U+2603) '\u2604' (U+2604) (Latin, Greek and Cyrillic letters are allowed)"
+        "'\u2602' (U+2602) '\u2603' (U+2603) '\u2604' (U+2604) "
+        "(Latin, Greek, Cyrillic, Chinese, Japanese and Korean are allowed)"
     )

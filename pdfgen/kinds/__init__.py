@@ -1,6 +1,6 @@
 """Layout kinds: each module places a document tree on paper its own way.
 
-A kind module has: `KEYWORDS`, `subject(names)`, `read_geometry(layout, problems)` for its
+A kind module has: `SUBJECT` and `KEYWORDS` (the PDF metadata's words), `read_geometry(layout, problems)` for its
 own settings, `check_placed(routine, layout)`, `arrange(composer)` -> areas in reading order,
 and `render(document, layout, page_size, cache, fit_key)` -> PDF bytes. Adding a kind (a
 fridge poster, an A5 booklet) is adding a module here and a layout YAML file.
@@ -31,3 +31,9 @@ def prepare(layout: Layout) -> Layout:
     geometry = KINDS[layout.kind].read_geometry(layout, problems)
     problems.raise_if_any()
     return replace(layout, geometry=geometry)
+
+
+def meta_words(layout: Layout) -> dict[str, str]:
+    """The English words a layout's kind puts in the PDF metadata, translated like layout text."""
+    kind = get(layout.kind)
+    return {"pdf_subject": kind.SUBJECT, "pdf_keywords": kind.KEYWORDS}

@@ -30,6 +30,7 @@ from pdfgen.tagging import Struct, TaggedCanvas, artifact
 if TYPE_CHECKING:
     from pdfgen.compose import Composer
 
+SUBJECT = "Knee recovery cards"  # the PDF subject, before the regions (translated as layout text pdf_subject)
 KEYWORDS = "knee, running, recovery, exercise, cards"
 EDGE_MM = 6  # home printers cannot print closer than this to the sheet edge
 BAND_MM = 2.5  # the accent band across the top of the safe area, and the space under it
@@ -47,10 +48,6 @@ class Geometry:
     padding: float  # the safe area: words and marks keep this far inside the cut line
     mark_length: float
     mark_offset: float
-
-
-def subject(names: str) -> str:
-    return f"Knee recovery cards: {names}" if names else "Knee recovery cards"
 
 
 def read_geometry(layout: Layout, problems: Problems) -> Geometry:
@@ -116,11 +113,11 @@ def arrange(c: Composer) -> list[d.Area]:
     ]
     backs: list[d.Area] = []
     if not c.routine.backs:  # fronts only: the deck ends with a safety card
-        fronts.append(d.Area("safety", (c.red_flags(), c.disclaimer()), "the safety card"))
+        fronts.append(d.Area("safety", (c.red_flags(), c.disclaimer()), c.text("safety_card_label")))
     else:
         for it in items:
             # the ice note is on the ice card itself, beside the instruction; backs carry what every card needs
-            backs.append(d.Area("back", (c.red_flags(), c.disclaimer()), f"back of {it.name}"))
+            backs.append(d.Area("back", (c.red_flags(), c.disclaimer()), c.text("back_label", name=it.name)))
     per_sheet = geo.columns * geo.rows
     out: list[d.Area] = []
     for start in range(0, len(fronts), per_sheet):

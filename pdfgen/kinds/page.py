@@ -31,15 +31,12 @@ from pdfgen.tagging import TaggedCanvas, artifact
 if TYPE_CHECKING:
     from pdfgen.compose import Composer
 
+SUBJECT = "Knee recovery routine"  # the PDF subject, before the regions (translated as layout text pdf_subject)
 KEYWORDS = "knee, running, recovery, exercise"
 FULL_SIZE_ONLY = ("tracker",)  # extras that never shrink the routine: shown only at full size or larger
 SLACK = 2.0  # pt added to measured frames, so rounding never pushes a measured block out
 MAX_SPREAD = 12 * MM  # at most this much space added between two blocks of a column to fill it
 NOTHING = "nothing fits"  # remembered when a search found no scale, so the next build confirms it in one measure
-
-
-def subject(names: str) -> str:
-    return f"Knee recovery routine: {names}" if names else "Knee recovery routine"
 
 
 def read_geometry(layout: Layout, problems: Problems) -> None:
@@ -446,7 +443,7 @@ def _build(plan: _Plan, doc: d.Document, layout: Layout, geo: _Geometry) -> byte
     def on_page_end(canvas: Any, doc_: Any) -> None:
         if not doc.footer:
             return
-        para = Paragraph(doc.footer.replace(d.PAGE_MARK, str(doc_.page)), plan.flow.st["footer"])
+        para = Paragraph(fonts.runs(doc.footer.replace(d.PAGE_MARK, str(doc_.page))), plan.flow.st["footer"])
         _, h = para.wrap(geo.inner_w, geo.bottom)
         y = max(geo.bottom - h - 4 * MM, 7 * MM)
         with artifact(canvas):  # page furniture, drawn last, outside the structure
