@@ -105,6 +105,23 @@ def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp
     )
 
 
+def test_the_limit_line_may_name_every_ice_number(run, build, data_copy):
+    edit(
+        data_copy,
+        "safety.yaml",
+        "limit: Never leave ice on for more than {max_minutes} minutes.",
+        "limit: Wait {between_hours} hours between; at most {minutes} (cap {max_minutes}) minutes.",
+    )
+    edit(data_copy, "safety.yaml", "between_hours: 2", "between_hours: 3")
+    assert run("check", "--data", data_copy).exit_code == 0
+    assert ice_line(build("--data", data_copy, "--region", "front", "--ice-minutes", "7")) == (
+        "Ice for 7 minutes at a time. • Wait 3 hours between; at most 20 (cap 20) minutes."
+    )
+    assert ice_line(build("--data", data_copy, "--region", "lateral")) == (
+        "Ice for 10 minutes at a time. • Wait 3 hours between; at most 10 (cap 10) minutes."
+    )
+
+
 @pytest.mark.parametrize(
     "old, new, field, message",
     [
