@@ -310,6 +310,31 @@ def test_a_cited_source_must_exist(run, data_copy):
     ) in errors, errors
 
 
+def test_a_red_flag_intro_with_a_broken_placeholder_is_one_located_line(run, data_copy):
+    line = edit(data_copy, "safety.yaml", 'intro: "Get help today from {urgent} if:"', 'intro: "Get help today from {urgent if:"')
+    assert check_errors(run, data_copy) == [
+        f"error: {data_copy / 'safety.yaml'}:{line}: red_flags.urgent.intro: 'Get help today from {{urgent if:' has a "
+        "broken placeholder (unmatched '{' in format spec)"
+    ]
+
+
+def test_minutes_on_the_ice_method_are_refused_and_the_line_says_what_to_do(run, data_copy):
+    """The ice method's minutes come from safety.yaml only: minutes of its own could differ from
+    the ice note printed beside them."""
+    line = edit(
+        data_copy,
+        "methods.yaml",
+        "      how_often: after a run, if your knee is sore\n",
+        ("      how_often: after a run, if your knee is sore\n      minutes: [5, 30]\n"),
+    )
+    index = [m.id for m in LIB.methods.values()].index("ice")
+    assert check_errors(run, data_copy) == [
+        f"error: {data_copy / 'methods.yaml'}:{line + 1}: methods[{index}].dosage.minutes: is set, but 'ice' is the ice "
+        "method (safety.yaml ice.method) and its minutes come from safety.yaml: remove them, or point ice.method at "
+        "the method that is ice"
+    ]
+
+
 def test_red_flags_from_the_data_folder_are_all_printed(build, data_copy):
     for sign, added in (("your knee looks out of shape", "turns blue"), ("your knee gives way under you", "it aches")):
         edit(data_copy, "safety.yaml", f"      - {sign}\n", f"      - {sign}\n      - {added}\n")
