@@ -269,19 +269,36 @@ def table(modules: list[str], show: bool) -> bool:
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for r in [head, *rows]:
         print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+    stale = [(m, n) for m in modules for n, s in results(m).items() if n in equiv and s in KILLED]
+    if stale:  # a function changed since its mutants were listed: the numbers now mean other changes
+        print(f"\n{len(stale)} listed as equivalent in {NOTE.name} but killed (stale entries: check and remove):")
+        for _module, name in stale:
+            print(f"  {name}")
     if survivors:
         print(f"\n{len(survivors)} not killed (and not listed as equivalent in {NOTE.name}):")
-        for module, name, status in survivors:
-            print(f"  {name}  [{status}]")
-            if show:
-                diff = subprocess.run(
-                    [str(Path(sys.executable).parent / "mutmut"), "show", name],
-                    cwd=WORK / dotted(module),
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                print("    " + "\n    ".join(diff.strip().splitlines()[2:]))
+    for module, name, status in survivors:
+        print(f"  {name}  [{status}]")
+        if show:
+            print(diff_of(module, name))
+    if show:
+        listed = [(m, n) for m in modules for n, s in results(m).items() if n in equiv and s not in KILLED]
+        if listed:
+            print(f"\n{len(listed)} alive and listed as equivalent (check the reason still fits the change):")
+        for module, name in listed:
+            print(f"  {name}: {equiv[name]}")
+            print(diff_of(module, name))
     return not survivors
+
+
+def diff_of(module: str, name: str) -> str:
+    """The mutant's change, as mutmut shows it (without the file header)."""
+    diff = subprocess.run(
+        [str(Path(sys.executable).parent / "mutmut"), "show", name],
+        cwd=WORK / dotted(module),
+        capture_output=True,
+        text=True,
+    ).stdout
+    return "    " + "\n    ".join(line for line in diff.strip().splitlines()[2:] if line[:1] in "+-" and not line.startswith(("+++", "---")))
 
 
 def main() -> int:

@@ -335,6 +335,28 @@ def test_minutes_on_the_ice_method_are_refused_and_the_line_says_what_to_do(run,
     ]
 
 
+def test_a_regions_urgent_signs_print_under_the_urgent_intro_on_that_regions_page_only(build, data_copy):
+    urgent = "      urgent:\n        - your thigh swells up a day after a run\n"
+    edit(data_copy, "safety.yaml", "    above:\n      emergency:\n", "    above:\n" + urgent + "      emergency:\n")
+    body = text(build("--data", data_copy, "--region", "above"))
+    urgent_intro = LIB.safety.flags.groups(GB)[1][0]
+    assert body.index(urgent_intro) < body.index("your thigh swells up a day after a run")
+    assert "your thigh swells" not in text(build("--data", data_copy, "--region", "front"))
+
+
+@pytest.mark.parametrize("length, ok", [(120, True), (121, False)])
+def test_a_regions_extra_sign_is_at_most_120_characters(run, data_copy, length, ok):
+    tendon = "you feel a sudden pop above your kneecap, then you can't lift your leg or straighten your knee"
+    line = edit(data_copy, "safety.yaml", tendon, "x" * length)
+    if ok:
+        assert run("check", "--data", data_copy).exit_code == 0
+    else:
+        assert check_errors(run, data_copy) == [
+            f"error: {data_copy / 'safety.yaml'}:{line}: red_flags.regions.above.emergency[0]: "
+            "is 121 characters long (at most 120 allowed)"
+        ]
+
+
 def test_red_flags_from_the_data_folder_are_all_printed(build, data_copy):
     for sign, added in (("your knee looks out of shape", "turns blue"), ("your knee gives way under you", "it aches")):
         edit(data_copy, "safety.yaml", f"      - {sign}\n", f"      - {sign}\n      - {added}\n")
