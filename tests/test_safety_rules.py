@@ -357,6 +357,23 @@ def test_a_regions_extra_sign_is_at_most_120_characters(run, data_copy, length, 
         ]
 
 
+def test_a_country_code_that_is_not_two_lower_case_letters_is_one_located_line(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "\n  us:\n", "\n  USA:\n") + 1
+    message = "'USA' is not a two-letter country code in lower case (e.g. gb, us)"
+    assert f"error: {data_copy / 'safety.yaml'}:{line}: countries.USA: {message}" in check_errors(run, data_copy)
+
+
+def test_a_data_folder_without_countries_is_refused(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    start, end = body.index("\ncountries:\n"), body.index("\ndisclaimer:\n")
+    safety.write_text(body[:start] + "\ncountries: {}\n" + body[end:])
+    line = body[:start].count("\n") + 2
+    assert f"error: {safety}:{line}: countries: has no country (give at least gb, with its services and sources)" in (
+        check_errors(run, data_copy)
+    )
+
+
 def test_red_flags_from_the_data_folder_are_all_printed(build, data_copy):
     for sign, added in (("your knee looks out of shape", "turns blue"), ("your knee gives way under you", "it aches")):
         edit(data_copy, "safety.yaml", f"      - {sign}\n", f"      - {sign}\n      - {added}\n")
