@@ -105,3 +105,33 @@ def test_user_text_is_escaped_once_and_prints_literally(text):
     doc = tree(region="front", notes=text)
     notes = next(b for b in blocks(doc) if isinstance(b, d.Box) and b.role == "notes")
     assert d.plain(notes.children[0].text).replace(" ", "\n" if "\n" in text else " ") == text
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from conftest import text
+
+    return text(pdf)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--region", "front,lateral"),  # one-page: the descriptions stand in the top area, once
+        ("--layout", "handout"),  # no top description: each stands under its region's heading
+        ("--layout", "handout", "--region", "above,front"),
+    ],
+)
+def test_each_regions_description_prints_exactly_once(build, args):
+    body = _pdf_text(build(*args))
+    regions = [r for r in LIB.regions.values() if r.name in body]
+    assert len(regions) >= 2
+    for region in regions:
+        assert body.count(" ".join(region.plain.split())) == 1, region.id
+
+
+def test_the_tracker_marks_only_exercises_done_per_side(build):
+    body = _pdf_text(build("--region", "lateral", "--tracker"))
+    exercises = [LIB.exercises[x] for x in LIB.regions["lateral"].exercises]
+    assert {x.dosage.per_side for x in exercises} == {True, False}  # both kinds of row
+    names = [f"{x.name} (L/R)" if x.dosage.per_side else x.name for x in exercises]
+    assert "Day 1 2 3 4 5 6 7 8 9 10 11 12 13 14 " + " ".join(names) + " Pain today, 0–10" in body
