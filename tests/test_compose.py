@@ -135,3 +135,28 @@ def test_the_tracker_marks_only_exercises_done_per_side(build):
     assert {x.dosage.per_side for x in exercises} == {True, False}  # both kinds of row
     names = [f"{x.name} (L/R)" if x.dosage.per_side else x.name for x in exercises]
     assert "Day 1 2 3 4 5 6 7 8 9 10 11 12 13 14 " + " ".join(names) + " Pain today, 0–10" in body
+
+
+def test_an_ice_note_slot_in_a_user_layout_prints_the_ice_box_only_with_ice(run, build, tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("extends: handout\ndescription: mine\nslots:\n  bottom: [ice_note, notes, link, disclaimer]\n")
+    first = "Ice for 10 minutes at a time."
+    assert _pdf_text(build("--layout", mine, "--region", "front")).count(first) == 2  # the ice item's and the slot's
+    no_ice = _pdf_text(build("--layout", mine, "--region", "front", "--methods", "stretch,cool-down", name="no-ice.pdf"))
+    assert "Ice for" not in no_ice and LIB.safety.ice.ask_first_intro not in no_ice
+
+
+def test_the_notes_are_set_like_the_text_of_the_other_boxes(build):
+    pdf = build("--region", "front", "--notes", "Runnotes marker here")
+    sizes = {w["text"]: round(w["size"], 2) for w in words_with_size(pdf)}
+    assert "settle" in LIB.safety.pain_rule.split()  # a word only the pain rule's box has
+    assert sizes["Runnotes"] == sizes["settle"]
+
+
+def words_with_size(pdf: bytes) -> list[dict]:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [w for p in doc.pages for w in p.extract_words(extra_attrs=["size"])]
