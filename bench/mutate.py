@@ -16,7 +16,7 @@ TESTS below). mutmut first runs those tests once to learn which test calls which
 then runs each mutant against only the tests that reach the mutated function, stopping at
 the first failure (-x), so one mutant takes about a second or a few, not the suite's 25 s.
 
-Runs are polite on a shared machine: one worker (`--jobs`, default 1) under `nice -n 19`.
+Runs are polite on a shared machine: one worker (`--jobs`, default 1; 2 at most here) under `nice -n 19`.
 A module is named by its path under pdfgen/ without `.py` (`safety`, `kinds/cards`).
 A second run of the same module reuses mutmut's results for unchanged functions; `--fresh`
 starts again.
@@ -317,7 +317,7 @@ def main() -> int:
     if args.list:
         for module, tests in TESTS.items():
             print(f"{module:8} {' '.join(tests)}")
-        print(f"skipped: {', '.join(SKIPPED)} (being rewritten)")
+        print(f"not mutated: {', '.join(SKIPPED)} (changed by other work at the same time)")
         return 0
     unknown = [m for m in args.modules if m not in TESTS]
     if unknown or not args.modules:
