@@ -298,7 +298,8 @@ def diff_of(module: str, name: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
-    return "    " + "\n    ".join(line for line in diff.strip().splitlines()[2:] if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    changed = [line for line in diff.strip().splitlines()[2:] if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    return "    " + "\n    ".join(changed)
 
 
 def main() -> int:
@@ -316,7 +317,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.list:
         for module, tests in TESTS.items():
-            print(f"{module:8} {' '.join(tests)}")
+            print(f"{module:11} {' '.join(tests)}")
         print(f"not mutated: {', '.join(SKIPPED)} (changed by other work at the same time)")
         return 0
     unknown = [m for m in args.modules if m not in TESTS]
