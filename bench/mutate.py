@@ -85,7 +85,13 @@ TESTS: dict[str, list[str]] = {
     ],
     "build": ["tests/test_cli.py", "tests/test_write.py", "tests/test_routine_rules.py", "tests/test_batch_rules.py"],
     "load": ["tests/test_cli.py", "tests/test_layouts.py", "tests/test_content.py", "tests/test_schema.py"],
-    "compose": ["tests/test_compose.py", "tests/test_safety_rules.py", "tests/test_safety_text.py", "tests/test_kind_cards.py"],
+    "compose": [
+        "tests/test_compose.py",
+        "tests/test_safety_rules.py",
+        "tests/test_safety_text.py",
+        "tests/test_kind_cards.py",
+        "tests/test_hardening.py::test_routine_paper_and_any_case_paper",  # routine.paper in a layout's text
+    ],
     "kinds/cards": ["tests/test_kind_cards.py", "tests/test_safety_rules.py", "tests/test_compose.py"],
     "kinds/page": ["tests/test_kind_page.py", "tests/test_compose.py", "tests/test_safety_rules.py"],
     "fit": ["tests/test_fit.py", "tests/test_kind_page.py"],

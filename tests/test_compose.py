@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,20 @@ def words_with_size(pdf: bytes) -> list[dict]:
 
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         return [w for p in doc.pages for w in p.extract_words(extra_attrs=["size"])]
+
+
+def test_the_ice_note_is_set_like_the_rest_of_its_box(build):
+    """The note's lines and the ask-first list share the box's text size (a line set larger or
+    smaller would read as more or less important than the rest)."""
+    sizes = {w["text"].strip(".,"): round(w["size"], 2) for w in words_with_size(build("--region", "front"))}
+    assert any("blotchy" in line for line in LIB.safety.ice.note) and any("diabetes" in x for x in LIB.safety.ice.ask_first)
+    assert sizes["blotchy"] == sizes["diabetes"]
+
+
+@pytest.mark.parametrize(
+    "regions, title", [("front", "Knee recovery routine: Front of the knee"), ("front,lateral", "Knee recovery routine")]
+)
+def test_the_document_title_names_its_region_only_when_it_has_one(build, regions, title):
+    from pypdf import PdfReader
+
+    assert PdfReader(io.BytesIO(build("--region", regions))).metadata.title == title
