@@ -105,6 +105,13 @@ def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp
     )
 
 
+@pytest.mark.parametrize("layout", ["one-page", "cards"])
+def test_the_ice_methods_dose_line_carries_the_routines_minutes(build, layout):
+    """The dose under the method's name says the same minutes as the ice note beside it."""
+    body = text(build("--layout", layout, "--region", "lateral", "--ice-minutes", "7"))
+    assert "Ice your knee 7 min · after a run, if your knee is sore" in body
+
+
 def test_the_limit_line_may_name_every_ice_number(run, build, data_copy):
     edit(
         data_copy,
