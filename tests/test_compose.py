@@ -160,7 +160,7 @@ def words_with_size(pdf: bytes) -> list[dict]:
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        return [w for p in doc.pages for w in p.extract_words(extra_attrs=["size"])]
+        return [w for p in doc.pages for w in p.extract_words(extra_attrs=["size", "fontname"])]
 
 
 def test_the_ice_note_is_set_like_the_rest_of_its_box(build):
@@ -178,3 +178,15 @@ def test_the_document_title_names_its_region_only_when_it_has_one(build, regions
     from pypdf import PdfReader
 
     assert PdfReader(io.BytesIO(build("--region", regions))).metadata.title == title
+
+
+def test_cards_say_what_you_need_and_set_cautions_in_italics(build):
+    pdf = build("--layout", "cards", "--region", "lateral")
+    needs = [x for x in LIB.regions["lateral"].exercises if LIB.exercises[x].equipment]
+    assert needs
+    for xid in needs:
+        assert f"You need: {LIB.exercises[xid].equipment}" in _pdf_text(pdf)
+    caution = "Keep your knee in line with your toes. Don't let it roll inwards."
+    assert caution in LIB.exercises["hip-hitch"].cautions
+    fonts = {w["fontname"].split("+")[-1] for w in words_with_size(pdf) if w["text"] in ("toes.", "inwards.")}
+    assert fonts == {"NotoSans-Italic"}
