@@ -190,3 +190,17 @@ def test_cards_say_what_you_need_and_set_cautions_in_italics(build):
     assert caution in LIB.exercises["hip-hitch"].cautions
     fonts = {w["fontname"].split("+")[-1] for w in words_with_size(pdf) if w["text"] in ("toes.", "inwards.")}
     assert fonts == {"NotoSans-Italic"}
+
+
+def test_an_items_own_link_is_printed_on_its_card(build, data_copy):
+    from conftest import edit
+
+    url = "https://example.org/clamshell-video"
+    edit(
+        data_copy,
+        "exercises.yaml",
+        "    region: lateral\n    goal: Strengthens",
+        f"    region: lateral\n    url: {url}\n    goal: Strengthens",
+    )
+    body = _pdf_text(build("--data", data_copy, "--layout", "cards", "--region", "lateral"))
+    assert body.count("Scan for more https://example.org/clamshell") == 1
