@@ -178,3 +178,41 @@ def test_a_deck_without_backs_ends_with_the_safety_card(build):
     pdf = build("--layout", "cards", "--region", "front")
     last = " ".join((PdfReader(io.BytesIO(pdf)).pages[-1].extract_text() or "").split())
     assert "When to stop and get help" in last and LIB.safety.disclaimer[:40] in last
+
+
+@pytest.mark.parametrize("backs", [False, True])
+def test_no_word_touches_the_accent_band(build, backs):
+    """Every card's text starts below its accent band, front and back."""
+    pdf = build("--layout", "cards", "--region", "lateral", *(["--backs"] if backs else []))
+    ph = SIZES["a4"][1]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            bands = [ln for ln in page.lines if abs(ln.get("linewidth", 0) - 2) < 0.01]
+            words = page.extract_words()
+            for x, y, w, h in card_rects("a4"):
+                mine = [ln for ln in bands if x <= ln["x0"] <= x + w and y <= ph - ln["top"] <= y + h]
+                if not mine:  # no card here on the last sheet
+                    continue
+                (band,) = mine
+                under = ph - band["top"] - 1  # the 2 pt line's lower edge
+                on_card = [wd for wd in words if x <= wd["x0"] <= x + w and y <= ph - wd["bottom"] <= y + h]
+                assert on_card
+                for wd in on_card:
+                    assert ph - wd["top"] <= under, (wd["text"], ph - wd["top"], under)
+
+
+def test_a_grid_too_tall_for_the_sheet_is_refused_even_when_it_is_narrow(run, tmp_path):
+    tall = tmp_path / "tall.yaml"
+    tall.write_text("extends: cards\ndescription: Tall.\ncards:\n  width: 60\n  height: 138\n")
+    result = run("build", "--layout", tall, "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cards: 2x2 cards of 60x138 mm with their crop marks come within 2.5 mm of the sheet edge "
+        "(6 mm at least allowed: use smaller cards or gaps)\n"
+    )
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_deck_declares_its_language(build):
+    reader = PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front")))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
