@@ -164,3 +164,45 @@ def test_the_current_folder_as_output_is_refused_as_a_folder(run, tmp_path, monk
         assert result.exit_code == 1, result.stderr
         assert result.stderr == "error: cannot write .: it is a folder (give a file name ending in .pdf)\n"
     assert list(tmp_path.iterdir()) == []
+
+
+# In-process (the tests of special files in test_hardening.py run the command as a subprocess,
+# which a mutation run cannot see into): a device or a FIFO is written through, never replaced.
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="making device nodes needs root")
+
+
+@needs_root
+def test_a_char_device_is_written_through_and_stays_a_device(run, tmp_path):
+    null = tmp_path / "mynull"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    result = run("build", "--region", "front", "-o", null)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mynull"]
+
+
+@needs_root
+def test_a_full_device_is_one_honest_line_and_stays_a_device(run, tmp_path):
+    full = tmp_path / "myfull"
+    os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    result = run("build", "--region", "front", "-o", full)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {full}: No space left on device\n"
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_a_fifo_gets_the_whole_pdf_and_stays_a_fifo(run, tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("build", "--region", "front", "-o", fifo)
+    reader.join(timeout=30)
+    if reader.is_alive():  # nothing wrote to the FIFO: unblock the reader
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert result.exit_code == 0, result.stderr
+    assert got and "Knee recovery routine" in text(got[0])
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
