@@ -206,3 +206,11 @@ def test_a_fifo_gets_the_whole_pdf_and_stays_a_fifo(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert got and "Knee recovery routine" in text(got[0])
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_an_output_inside_a_file_is_one_honest_line(run, tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    result = run("build", "--region", "front", "-o", tmp_path / "afile" / "x.pdf")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {tmp_path / 'afile' / 'x.pdf'}: Not a directory\n"
+    assert (tmp_path / "afile").read_text() == "not a folder"
