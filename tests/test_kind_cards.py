@@ -216,3 +216,18 @@ def test_a_grid_too_tall_for_the_sheet_is_refused_even_when_it_is_narrow(run, tm
 def test_a_deck_declares_its_language(build):
     reader = PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front")))
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+@pytest.mark.parametrize("length, error", [("1", ""), ("0.9", "cards.mark_length: is '0.9' mm (1–10 mm allowed)")])
+def test_crop_marks_of_1_mm_are_the_shortest_allowed(run, tmp_path, length, error):
+    layout = tmp_path / "marks.yaml"
+    layout.write_text(f"extends: cards\ndescription: m\ncards:\n  mark_length: {length}\n")
+    result = run("build", "--layout", layout, "--region", "front", "-o", tmp_path / "x.pdf")
+    if not error:
+        assert result.exit_code == 0, result.stderr
+        with pdfplumber.open(tmp_path / "x.pdf") as doc:
+            lengths = {round(math.hypot(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"]), 2) for ln in crop_marks(doc.pages[0])}
+        assert lengths == {round(1 * MM, 2)}
+    else:
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {layout}:4: {error}\n"
