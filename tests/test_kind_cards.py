@@ -231,3 +231,24 @@ def test_crop_marks_of_1_mm_are_the_shortest_allowed(run, tmp_path, length, erro
     else:
         assert result.exit_code == 2
         assert result.stderr == f"error: {layout}:4: {error}\n"
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["--notes", "hello"], "--notes: layout 'cards' has no place for notes"),
+        (["--url", "https://example.org"], "--url: layout 'cards' has no place for a link"),
+        (["--club", "Riverside", "--logo", "LOGO"], "--logo: layout 'cards' has no place for a logo"),
+        (["--club", "Riverside", "--url", "https://example.org"], "--url: layout 'cards' has no place for the club's link"),
+        (["--tracker"], "--tracker: layout 'cards' has no place for the tracker"),
+    ],
+)
+def test_what_a_card_cannot_show_is_named_in_one_line(run, tmp_path, args, line):
+    from PIL import Image
+
+    Image.new("RGB", (600, 600), "red").save(tmp_path / "logo.png")
+    args = [str(tmp_path / "logo.png") if a == "LOGO" else a for a in args]
+    result = run("build", "--layout", "cards", "--region", "front", *args, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {line} (leave it out, or choose another layout)\n"
+    assert not (tmp_path / "x.pdf").exists()
