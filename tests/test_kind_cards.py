@@ -252,3 +252,22 @@ def test_what_a_card_cannot_show_is_named_in_one_line(run, tmp_path, args, line)
     assert result.exit_code == 2
     assert result.stderr == f"error: {line} (leave it out, or choose another layout)\n"
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_cards_layout_of_ones_own_has_a_6_mm_safe_area_by_default(build, tmp_path):
+    """A layout of kind cards that does not extend the built-in one and gives no padding: 6 mm."""
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "extends: one-page\ndescription: own cards\nkind: cards\ncards: {width: 90, height: 125, grid: [2, 2], gap: 8}\n"
+    )
+    pdf = build("--layout", own, "--region", "front")
+    ph = SIZES["a4"][1]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        bands = [ln for ln in doc.pages[0].lines if abs(ln.get("linewidth", 0) - 2) < 0.01]
+    assert len(bands) == 4
+    for ln in bands:  # the band spans the safe area: it starts and ends exactly at the padding
+        x, y, w, h = next(
+            r for r in card_rects("a4") if r[0] <= ln["x0"] <= r[0] + r[2] and r[1] <= ph - ln["top"] <= r[1] + r[3]
+        )
+        assert min(ln["x0"], ln["x1"]) - x == pytest.approx(6 * MM, abs=0.05)
+        assert x + w - max(ln["x0"], ln["x1"]) == pytest.approx(6 * MM, abs=0.05)
