@@ -214,3 +214,15 @@ def test_an_output_inside_a_file_is_one_honest_line(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == f"error: cannot write {tmp_path / 'afile' / 'x.pdf'}: Not a directory\n"
     assert (tmp_path / "afile").read_text() == "not a folder"
+
+
+@needs_root
+def test_a_device_whose_name_does_not_end_in_pdf_is_still_written_through(run, tmp_path):
+    """-o must end in .pdf, except for a device or FIFO (its name is not the user's to choose)."""
+    null = tmp_path / "printer.dev"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    result = run("build", "--region", "front", "-o", null)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    plain = run("build", "--region", "front", "-o", tmp_path / "notes.txt")
+    assert plain.exit_code == 2 and "notes.txt" in plain.stderr and not (tmp_path / "notes.txt").exists()
