@@ -226,3 +226,84 @@ def test_a_device_whose_name_does_not_end_in_pdf_is_still_written_through(run, t
     assert stat.S_ISCHR(os.stat(null).st_mode)
     plain = run("build", "--region", "front", "-o", tmp_path / "notes.txt")
     assert plain.exit_code == 2 and "notes.txt" in plain.stderr and not (tmp_path / "notes.txt").exists()
+
+
+# ------------------------------------------------------------------ names kneecard chooses (no -o)
+
+
+def _no_link(errno_):
+    def link(src, dst):
+        raise OSError(errno_, os.strerror(errno_))
+
+    return link
+
+
+def test_a_second_build_without_o_keeps_the_first_and_takes_the_next_name(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "--region", "front", "--notes", "Firstnote").exit_code == 0
+    (first,) = sorted(p.name for p in tmp_path.iterdir())
+    before = (tmp_path / first).read_bytes()
+    second = run("build", "--region", "front", "--notes", "Secondnote")
+    assert second.exit_code == 0, second.stderr
+    stem = first.removesuffix(".pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}-2.pdf", first]
+    assert second.stderr.startswith(f"wrote {stem}-2.pdf ")
+    assert (tmp_path / first).read_bytes() == before and "Secondnote" in text((tmp_path / f"{stem}-2.pdf").read_bytes())
+
+
+def test_without_hard_links_a_chosen_name_is_still_never_replaced(run, tmp_path, monkeypatch):
+    """Some file systems (FAT, network shares) refuse hard links: check, then rename."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("os.link", _no_link(errno.EPERM))
+    for note in ("Firstnote", "Secondnote", "Thirdnote"):
+        assert run("build", "--region", "front", "--notes", note).exit_code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 3 and names[0].endswith("-2.pdf") and names[1].endswith("-3.pdf"), names
+    assert "Firstnote" in text((tmp_path / names[2]).read_bytes())
+    assert "Thirdnote" in text((tmp_path / names[1]).read_bytes())
+
+
+def test_a_link_refused_for_another_reason_is_one_honest_line(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("os.link", _no_link(errno.EACCES))
+    result = run("build", "--region", "front")
+    assert result.exit_code == 1
+    assert re.fullmatch(r"error: cannot write [\w.-]+\.pdf: Permission denied\n", result.stderr), result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chosen_names_stop_at_9999_as_the_message_says(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    real_link = os.link
+
+    def link(src, dst):
+        if not str(dst).endswith("-10000.pdf"):
+            raise FileExistsError(errno.EEXIST, "File exists")
+        real_link(src, dst)
+
+    monkeypatch.setattr("os.link", link)
+    result = run("build", "--region", "front")
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"error: cannot write ([\w.-]+)\.pdf: \1-2 … \1-9999 all exist \(give a name with -o\)\n", result.stderr
+    ), result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_root
+def test_writing_to_a_device_raises_no_warning(run, tmp_path):
+    import warnings
+
+    null = tmp_path / "mynull"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run("build", "--region", "front", "-o", null).exit_code == 0
+
+
+def test_an_existing_file_not_ending_in_pdf_is_refused_and_kept(run, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    result = run("build", "--region", "front", "-o", notes)
+    assert result.exit_code == 2 and result.stderr.startswith(f"error: -o: '{notes}'")
+    assert notes.read_text() == "mine"
