@@ -307,3 +307,31 @@ def test_an_existing_file_not_ending_in_pdf_is_refused_and_kept(run, tmp_path):
     result = run("build", "--region", "front", "-o", notes)
     assert result.exit_code == 2 and result.stderr.startswith(f"error: -o: '{notes}'")
     assert notes.read_text() == "mine"
+
+
+def test_a_socket_as_output_is_one_honest_line_and_stays(run, tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(path))
+        result = run("build", "--region", "front", "-o", path)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {path}: it is a socket (give a regular file name ending in .pdf)\n"
+    assert stat.S_ISSOCK(os.stat(path).st_mode)
+
+
+def test_a_symlink_as_output_keeps_the_link_and_replaces_its_target(run, tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "front.pdf"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(target)
+    assert run("build", "--region", "front", "-o", link).exit_code == 0
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    dangling = tmp_path / "dangling.pdf"
+    dangling.symlink_to(tmp_path / "real" / "new.pdf")
+    assert run("build", "--region", "front", "-o", dangling).exit_code == 0
+    assert dangling.is_symlink() and (tmp_path / "real" / "new.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["front.pdf", "new.pdf"]
