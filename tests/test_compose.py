@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,101 @@ def test_user_text_is_escaped_once_and_prints_literally(text):
     doc = tree(region="front", notes=text)
     notes = next(b for b in blocks(doc) if isinstance(b, d.Box) and b.role == "notes")
     assert d.plain(notes.children[0].text).replace(" ", "\n" if "\n" in text else " ") == text
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from conftest import text
+
+    return text(pdf)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--region", "front,lateral"),  # one-page: the descriptions stand in the top area, once
+        ("--layout", "handout"),  # no top description: each stands under its region's heading
+        ("--layout", "handout", "--region", "above,front"),
+    ],
+)
+def test_each_regions_description_prints_exactly_once(build, args):
+    body = _pdf_text(build(*args))
+    regions = [r for r in LIB.regions.values() if r.name in body]
+    assert len(regions) >= 2
+    for region in regions:
+        assert body.count(" ".join(region.plain.split())) == 1, region.id
+
+
+def test_the_tracker_marks_only_exercises_done_per_side(build):
+    body = _pdf_text(build("--region", "lateral", "--tracker"))
+    exercises = [LIB.exercises[x] for x in LIB.regions["lateral"].exercises]
+    assert {x.dosage.per_side for x in exercises} == {True, False}  # both kinds of row
+    names = [f"{x.name} (L/R)" if x.dosage.per_side else x.name for x in exercises]
+    assert "Day 1 2 3 4 5 6 7 8 9 10 11 12 13 14 " + " ".join(names) + " Pain today, 0–10" in body
+
+
+def test_an_ice_note_slot_in_a_user_layout_prints_the_ice_box_only_with_ice(run, build, tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("extends: handout\ndescription: mine\nslots:\n  bottom: [ice_note, notes, link, disclaimer]\n")
+    first = "Ice for 10 minutes at a time."
+    assert _pdf_text(build("--layout", mine, "--region", "front")).count(first) == 2  # the ice item's and the slot's
+    no_ice = _pdf_text(build("--layout", mine, "--region", "front", "--methods", "stretch,cool-down", name="no-ice.pdf"))
+    assert "Ice for" not in no_ice and LIB.safety.ice.ask_first_intro not in no_ice
+
+
+def test_the_notes_are_set_like_the_text_of_the_other_boxes(build):
+    pdf = build("--region", "front", "--notes", "Runnotes marker here")
+    sizes = {w["text"]: round(w["size"], 2) for w in words_with_size(pdf)}
+    assert "settle" in LIB.safety.pain_rule.split()  # a word only the pain rule's box has
+    assert sizes["Runnotes"] == sizes["settle"]
+
+
+def words_with_size(pdf: bytes) -> list[dict]:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [w for p in doc.pages for w in p.extract_words(extra_attrs=["size", "fontname"])]
+
+
+def test_the_ice_note_is_set_like_the_rest_of_its_box(build):
+    """The note's lines and the ask-first list share the box's text size (a line set larger or
+    smaller would read as more or less important than the rest)."""
+    sizes = {w["text"].strip(".,"): round(w["size"], 2) for w in words_with_size(build("--region", "front"))}
+    assert any("blotchy" in line for line in LIB.safety.ice.note) and any("diabetes" in x for x in LIB.safety.ice.ask_first)
+    assert sizes["blotchy"] == sizes["diabetes"]
+
+
+@pytest.mark.parametrize(
+    "regions, title", [("front", "Knee recovery routine: Front of the knee"), ("front,lateral", "Knee recovery routine")]
+)
+def test_the_document_title_names_its_region_only_when_it_has_one(build, regions, title):
+    from pypdf import PdfReader
+
+    assert PdfReader(io.BytesIO(build("--region", regions))).metadata.title == title
+
+
+def test_cards_say_what_you_need_and_set_cautions_in_italics(build):
+    pdf = build("--layout", "cards", "--region", "lateral")
+    needs = [x for x in LIB.regions["lateral"].exercises if LIB.exercises[x].equipment]
+    assert needs
+    for xid in needs:
+        assert f"You need: {LIB.exercises[xid].equipment}" in _pdf_text(pdf)
+    caution = "Keep your knee in line with your toes. Don't let it roll inwards."
+    assert caution in LIB.exercises["hip-hitch"].cautions
+    fonts = {w["fontname"].split("+")[-1] for w in words_with_size(pdf) if w["text"] in ("toes.", "inwards.")}
+    assert fonts == {"NotoSans-Italic"}
+
+
+def test_an_items_own_link_is_printed_on_its_card(build, data_copy):
+    from conftest import edit
+
+    url = "https://example.org/clamshell-video"
+    edit(
+        data_copy,
+        "exercises.yaml",
+        "    region: lateral\n    goal: Strengthens",
+        f"    region: lateral\n    url: {url}\n    goal: Strengthens",
+    )
+    body = _pdf_text(build("--data", data_copy, "--layout", "cards", "--region", "lateral"))
+    assert body.count("Scan for more https://example.org/clamshell") == 1

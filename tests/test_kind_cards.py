@@ -178,3 +178,96 @@ def test_a_deck_without_backs_ends_with_the_safety_card(build):
     pdf = build("--layout", "cards", "--region", "front")
     last = " ".join((PdfReader(io.BytesIO(pdf)).pages[-1].extract_text() or "").split())
     assert "When to stop and get help" in last and LIB.safety.disclaimer[:40] in last
+
+
+@pytest.mark.parametrize("backs", [False, True])
+def test_no_word_touches_the_accent_band(build, backs):
+    """Every card's text starts below its accent band, front and back."""
+    pdf = build("--layout", "cards", "--region", "lateral", *(["--backs"] if backs else []))
+    ph = SIZES["a4"][1]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            bands = [ln for ln in page.lines if abs(ln.get("linewidth", 0) - 2) < 0.01]
+            words = page.extract_words()
+            for x, y, w, h in card_rects("a4"):
+                mine = [ln for ln in bands if x <= ln["x0"] <= x + w and y <= ph - ln["top"] <= y + h]
+                if not mine:  # no card here on the last sheet
+                    continue
+                (band,) = mine
+                under = ph - band["top"] - 1  # the 2 pt line's lower edge
+                on_card = [wd for wd in words if x <= wd["x0"] <= x + w and y <= ph - wd["bottom"] <= y + h]
+                assert on_card
+                for wd in on_card:
+                    assert ph - wd["top"] <= under, (wd["text"], ph - wd["top"], under)
+
+
+def test_a_grid_too_tall_for_the_sheet_is_refused_even_when_it_is_narrow(run, tmp_path):
+    tall = tmp_path / "tall.yaml"
+    tall.write_text("extends: cards\ndescription: Tall.\ncards:\n  width: 60\n  height: 138\n")
+    result = run("build", "--layout", tall, "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cards: 2x2 cards of 60x138 mm with their crop marks come within 2.5 mm of the sheet edge "
+        "(6 mm at least allowed: use smaller cards or gaps)\n"
+    )
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_deck_declares_its_language(build):
+    reader = PdfReader(io.BytesIO(build("--layout", "cards", "--region", "front")))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+@pytest.mark.parametrize("length, error", [("1", ""), ("0.9", "cards.mark_length: is '0.9' mm (1–10 mm allowed)")])
+def test_crop_marks_of_1_mm_are_the_shortest_allowed(run, tmp_path, length, error):
+    layout = tmp_path / "marks.yaml"
+    layout.write_text(f"extends: cards\ndescription: m\ncards:\n  mark_length: {length}\n")
+    result = run("build", "--layout", layout, "--region", "front", "-o", tmp_path / "x.pdf")
+    if not error:
+        assert result.exit_code == 0, result.stderr
+        with pdfplumber.open(tmp_path / "x.pdf") as doc:
+            lengths = {round(math.hypot(ln["x1"] - ln["x0"], ln["bottom"] - ln["top"]), 2) for ln in crop_marks(doc.pages[0])}
+        assert lengths == {round(1 * MM, 2)}
+    else:
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {layout}:4: {error}\n"
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["--notes", "hello"], "--notes: layout 'cards' has no place for notes"),
+        (["--url", "https://example.org"], "--url: layout 'cards' has no place for a link"),
+        (["--club", "Riverside", "--logo", "LOGO"], "--logo: layout 'cards' has no place for a logo"),
+        (["--club", "Riverside", "--url", "https://example.org"], "--url: layout 'cards' has no place for the club's link"),
+        (["--tracker"], "--tracker: layout 'cards' has no place for the tracker"),
+    ],
+)
+def test_what_a_card_cannot_show_is_named_in_one_line(run, tmp_path, args, line):
+    from PIL import Image
+
+    Image.new("RGB", (600, 600), "red").save(tmp_path / "logo.png")
+    args = [str(tmp_path / "logo.png") if a == "LOGO" else a for a in args]
+    result = run("build", "--layout", "cards", "--region", "front", *args, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {line} (leave it out, or choose another layout)\n"
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_cards_layout_of_ones_own_has_a_6_mm_safe_area_by_default(build, tmp_path):
+    """A layout of kind cards that does not extend the built-in one and gives no padding: 6 mm."""
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "extends: one-page\ndescription: own cards\nkind: cards\ncards: {width: 90, height: 125, grid: [2, 2], gap: 8}\n"
+    )
+    pdf = build("--layout", own, "--region", "front")
+    ph = SIZES["a4"][1]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        bands = [ln for ln in doc.pages[0].lines if abs(ln.get("linewidth", 0) - 2) < 0.01]
+    assert len(bands) == 4
+    for ln in bands:  # the band spans the safe area: it starts and ends exactly at the padding
+        x, y, w, h = next(
+            r for r in card_rects("a4") if r[0] <= ln["x0"] <= r[0] + r[2] and r[1] <= ph - ln["top"] <= r[1] + r[3]
+        )
+        assert min(ln["x0"], ln["x1"]) - x == pytest.approx(6 * MM, abs=0.05)
+        assert x + w - max(ln["x0"], ln["x1"]) == pytest.approx(6 * MM, abs=0.05)

@@ -66,3 +66,14 @@ def test_line_numbers_point_into_the_file_that_has_the_mistake(run, tmp_path):
     path = write_layout(tmp_path, "bad", "extends: one-page\n\nstyles:\n  body: {size: huge}\n")
     result = run("build", "--layout", path, "--region", "front")
     assert f"error: {path}:4: styles.body.size:" in result.stderr
+
+
+def test_a_mistake_in_a_mapping_only_the_extended_layout_has_names_that_file(run, tmp_path):
+    """A style that only `base.yaml` defines, used through `child.yaml extends: base`: the
+    error names base.yaml and its line, not the child the user asked for."""
+    base = write_layout(tmp_path, "base", "extends: one-page\ndescription: base\n\nstyles:\n  mine: {parent: body, size: huge}\n")
+    child = write_layout(tmp_path, "child", "extends: base\ndescription: child\n")
+    result = run("build", "--layout", child, "--layouts", tmp_path, "--region", "front", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: {base}:5: styles.mine.size: is 'huge' (4–96 allowed)\n"
+    assert not (tmp_path / "x.pdf").exists()

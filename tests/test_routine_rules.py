@@ -253,3 +253,19 @@ def test_logos_by_any_usual_name(build, tmp_path, name):
     pdf = build("--region", "front", "--layout", "handout", "--club", "Harriers", "--logo", tmp_path / name)
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         assert doc.pages[0].images
+
+
+def test_no_known_method_and_no_known_exercise_says_there_is_nothing_to_print(run, tmp_path):
+    result = run("build", "--region", "front", "--methods", "nope", "--exercises", "nah", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "error: routine: has nothing to print (choose some methods or exercises)"
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("length, echoed", [(80, "x" * 80), (81, "x" * 80 + "… (81 characters)")])
+def test_a_wrong_value_is_echoed_whole_up_to_80_characters_then_cut(run, tmp_path, length, echoed):
+    result = run("build", "--region", "front", "--url", "x" * length, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: --url: '{echoed}' is not a web address (http:// or https://, no spaces, at most 300 characters)\n"
+    )

@@ -105,6 +105,30 @@ def test_a_lower_maximum_from_the_data_folder_is_used(run, build, data_copy, tmp
     )
 
 
+@pytest.mark.parametrize("layout", ["one-page", "cards"])
+def test_the_ice_methods_dose_line_carries_the_routines_minutes(build, layout):
+    """The dose under the method's name says the same minutes as the ice note beside it."""
+    body = text(build("--layout", layout, "--region", "lateral", "--ice-minutes", "7"))
+    assert "Ice your knee 7 min · after a run, if your knee is sore" in body
+
+
+def test_the_limit_line_may_name_every_ice_number(run, build, data_copy):
+    edit(
+        data_copy,
+        "safety.yaml",
+        "limit: Never leave ice on for more than {max_minutes} minutes.",
+        "limit: Wait {between_hours} hours between; at most {minutes} (cap {max_minutes}) minutes.",
+    )
+    edit(data_copy, "safety.yaml", "between_hours: 2", "between_hours: 3")
+    assert run("check", "--data", data_copy).exit_code == 0
+    assert ice_line(build("--data", data_copy, "--region", "front", "--ice-minutes", "7")) == (
+        "Ice for 7 minutes at a time. • Wait 3 hours between; at most 20 (cap 20) minutes."
+    )
+    assert ice_line(build("--data", data_copy, "--region", "lateral")) == (
+        "Ice for 10 minutes at a time. • Wait 3 hours between; at most 10 (cap 10) minutes."
+    )
+
+
 @pytest.mark.parametrize(
     "old, new, field, message",
     [
@@ -291,6 +315,70 @@ def test_a_cited_source_must_exist(run, data_copy):
         f"error: {data_copy / 'safety.yaml'}:{line}: pain_rule.sources: source 'thome-1997' is not in sources.yaml; "
         "did you mean 'thomee-1997'?"
     ) in errors, errors
+
+
+def test_a_red_flag_intro_with_a_broken_placeholder_is_one_located_line(run, data_copy):
+    line = edit(data_copy, "safety.yaml", 'intro: "Get help today from {urgent} if:"', 'intro: "Get help today from {urgent if:"')
+    assert check_errors(run, data_copy) == [
+        f"error: {data_copy / 'safety.yaml'}:{line}: red_flags.urgent.intro: 'Get help today from {{urgent if:' has a "
+        "broken placeholder (unmatched '{' in format spec)"
+    ]
+
+
+def test_minutes_on_the_ice_method_are_refused_and_the_line_says_what_to_do(run, data_copy):
+    """The ice method's minutes come from safety.yaml only: minutes of its own could differ from
+    the ice note printed beside them."""
+    line = edit(
+        data_copy,
+        "methods.yaml",
+        "      how_often: after a run, if your knee is sore\n",
+        ("      how_often: after a run, if your knee is sore\n      minutes: [5, 30]\n"),
+    )
+    index = [m.id for m in LIB.methods.values()].index("ice")
+    assert check_errors(run, data_copy) == [
+        f"error: {data_copy / 'methods.yaml'}:{line + 1}: methods[{index}].dosage.minutes: is set, but 'ice' is the ice "
+        "method (safety.yaml ice.method) and its minutes come from safety.yaml: remove them, or point ice.method at "
+        "the method that is ice"
+    ]
+
+
+def test_a_regions_urgent_signs_print_under_the_urgent_intro_on_that_regions_page_only(build, data_copy):
+    urgent = "      urgent:\n        - your thigh swells up a day after a run\n"
+    edit(data_copy, "safety.yaml", "    above:\n      emergency:\n", "    above:\n" + urgent + "      emergency:\n")
+    body = text(build("--data", data_copy, "--region", "above"))
+    urgent_intro = LIB.safety.flags.groups(GB)[1][0]
+    assert body.index(urgent_intro) < body.index("your thigh swells up a day after a run")
+    assert "your thigh swells" not in text(build("--data", data_copy, "--region", "front"))
+
+
+@pytest.mark.parametrize("length, ok", [(120, True), (121, False)])
+def test_a_regions_extra_sign_is_at_most_120_characters(run, data_copy, length, ok):
+    tendon = "you feel a sudden pop above your kneecap, then you can't lift your leg or straighten your knee"
+    line = edit(data_copy, "safety.yaml", tendon, "x" * length)
+    if ok:
+        assert run("check", "--data", data_copy).exit_code == 0
+    else:
+        assert check_errors(run, data_copy) == [
+            f"error: {data_copy / 'safety.yaml'}:{line}: red_flags.regions.above.emergency[0]: "
+            "is 121 characters long (at most 120 allowed)"
+        ]
+
+
+def test_a_country_code_that_is_not_two_lower_case_letters_is_one_located_line(run, data_copy):
+    line = edit(data_copy, "safety.yaml", "\n  us:\n", "\n  USA:\n") + 1
+    message = "'USA' is not a two-letter country code in lower case (e.g. gb, us)"
+    assert f"error: {data_copy / 'safety.yaml'}:{line}: countries.USA: {message}" in check_errors(run, data_copy)
+
+
+def test_a_data_folder_without_countries_is_refused(run, data_copy):
+    safety = data_copy / "safety.yaml"
+    body = safety.read_text()
+    start, end = body.index("\ncountries:\n"), body.index("\ndisclaimer:\n")
+    safety.write_text(body[:start] + "\ncountries: {}\n" + body[end:])
+    line = body[:start].count("\n") + 2
+    assert f"error: {safety}:{line}: countries: has no country (give at least gb, with its services and sources)" in (
+        check_errors(run, data_copy)
+    )
 
 
 def test_red_flags_from_the_data_folder_are_all_printed(build, data_copy):
