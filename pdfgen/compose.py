@@ -252,7 +252,7 @@ class Composer:
             return self.methods()
         if name == "exercises":
             top = self.layout.slots.get("top", ())
-            return self.exercises(show_where=len(self.routine.regions) > 1 and "region_intro" not in top)
+            return self.exercises(show_where="region_intro" not in top)  # where it hurts, said once on every layout
         if name == "ice_note":
             return [self.ice_box()] if self.routine.has_ice else []
         if name == "pain_rule":

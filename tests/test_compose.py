@@ -120,12 +120,15 @@ def _pdf_text(pdf: bytes) -> str:
         ("--region", "front,lateral"),  # one-page: the descriptions stand in the top area, once
         ("--layout", "handout"),  # no top description: each stands under its region's heading
         ("--layout", "handout", "--region", "above,front"),
+        ("--layout", "handout", "--region", "front"),  # one region: still said where it hurts
+        ("--layout", "large-print", "--region", "lateral"),
+        ("--region", "above"),
     ],
 )
 def test_each_regions_description_prints_exactly_once(build, args):
     body = _pdf_text(build(*args))
     regions = [r for r in LIB.regions.values() if r.name in body]
-    assert len(regions) >= 2
+    assert len(regions) >= 1
     for region in regions:
         assert body.count(" ".join(region.plain.split())) == 1, region.id
 
