@@ -383,9 +383,9 @@ def test_a_pain_rule_the_font_cannot_print_names_the_safety_file(run, data_copy)
     ]
 
 
-def test_an_unknown_top_level_key_of_sources_names_its_file(run, data_copy):
+def test_a_sources_file_that_is_not_a_mapping_names_its_file(run, data_copy):
+    """A bare number carries no file of its own: the line must still say which file is wrong."""
     sources = data_copy / "sources.yaml"
-    body = sources.read_text()
-    sources.write_text(body + "extra: 1\n")
-    line = body.count("\n") + 1
-    assert errors_of(run, data_copy) == [f"error: {sources}:{line}: extra: is not a known field (allowed: sources)"]
+    sources.write_text("7\n")
+    errors = errors_of(run, data_copy)
+    assert errors[0] == f"error: {sources}: (top): is a number (a mapping of fields is allowed)", errors
