@@ -360,3 +360,32 @@ def test_a_source_needs_a_year_and_a_way_to_find_it(run, data_copy):
         f"error: {sources}:{third}: sources[2].url: is missing: give a link or an identifier (url, doi, pmid or isbn) "
         "so a reader can find the source",
     ]
+
+
+def test_a_dose_that_does_not_say_how_often_is_one_exact_line(run, data_copy):
+    """The whole message, word for word: it tells the author both ways to say how often."""
+    line = edit(
+        data_copy,
+        "exercises.yaml",
+        "dosage: {sets: 3, reps: [10, 15], per_side: true, days_per_week: [2, 3]}",
+        "dosage: {sets: 3, reps: [10, 15], per_side: true}",
+    )
+    assert errors_of(run, data_copy) == [
+        f"error: {data_copy / 'exercises.yaml'}:{line}: exercises[0].dosage.how_often: is missing: say how often "
+        "(days_per_week: a number or [low, high], or how_often: in words, e.g. after every run)"
+    ]
+
+
+def test_a_pain_rule_the_font_cannot_print_names_the_safety_file(run, data_copy):
+    edit(data_copy, "safety.yaml", "do less next time.", "do less next time \u2603.")
+    assert errors_of(run, data_copy) == [
+        f"error: {data_copy / 'safety.yaml'}: safety: has characters the font cannot print: '\u2603' (U+2603) {ALLOWED}"
+    ]
+
+
+def test_a_sources_file_that_is_not_a_mapping_names_its_file(run, data_copy):
+    """A bare number carries no file of its own: the line must still say which file is wrong."""
+    sources = data_copy / "sources.yaml"
+    sources.write_text("7\n")
+    errors = errors_of(run, data_copy)
+    assert errors[0] == f"error: {sources}: (top): is a number (a mapping of fields is allowed)", errors
