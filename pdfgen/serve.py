@@ -113,8 +113,14 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
     app.extensions["kneecard"] = builders
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
 
-    def problems_response(problems: list[Problem], status: int = 400, form: Any = None) -> Response:
-        errors = [{"field": webform.form_field(p), "message": p.message if webform.form_field(p) else str(p)} for p in problems]
+    def problems_response(
+        problems: list[Problem] | list[str], status: int = 400, form: Any = None, roster: bool = False
+    ) -> Response:
+        """400 (or 413) listing each problem beside its field; a roster's problems all sit beside the roster, located."""
+        errors = []
+        for p in problems:
+            name = "roster" if roster or isinstance(p, str) else webform.form_field(p)
+            errors.append({"field": name, "message": str(p) if roster or not name else p.message})
         if _wants_json():
             return Response(_json({"errors": errors}), status, mimetype="application/json")
         by_field: dict[str, list[str]] = {}
@@ -231,7 +237,9 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
     def batch() -> Response:
         upload = request.files.get("roster")
         if upload is None or not upload.filename:
-            return problems_response([Problem(None, None, "roster", "is missing (choose a .csv roster or a .yaml batch spec)")])
+            return problems_response(
+                [Problem(None, None, "roster", "is missing (choose a .csv roster or a .yaml batch spec)")], roster=True
+            )
         shown = secure_filename(upload.filename) or "roster"
         suffix = Path(shown).suffix.lower()
         if suffix not in (".csv", ".yaml", ".yml"):
@@ -243,7 +251,8 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
                         "roster",
                         f"'{shown}' is neither a .csv roster nor a .yaml batch spec (.csv, .yaml, .yml allowed)",
                     )
-                ]
+                ],
+                roster=True,
             )
         work = Path(tempfile.mkdtemp(prefix="kneecard-web-"))
         try:
@@ -255,9 +264,9 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
             )
             result = builders.roster(job)
             if result.problems:
-                return problems_response(result.problems, 413 if result.too_large else 400)
+                return problems_response(result.problems, 413 if result.too_large else 400, roster=True)
             if not result.built:
-                return problems_response([Problem(None, None, "roster", line) for line in result.errors])
+                return problems_response(list(result.errors), roster=True)
             resp = send_file(
                 job.zip_path, mimetype="application/zip", as_attachment=True, download_name=f"{Path(shown).stem}.zip"
             )
