@@ -422,7 +422,7 @@ def serve(host: str, port: int, no_browser: bool, jobs: int, data_dir: Path | No
     if not web.is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone on your network can use this page", err=True)
     try:
-        builders.start()
+        builders.start(app.extensions["kneecard.layouts"])
         click.echo(f"kneecard serve: {address} (Ctrl-C stops it)", err=True)
         if not no_browser and _has_display():
             import webbrowser

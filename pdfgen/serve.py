@@ -111,6 +111,7 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
     app = Flask(__name__, template_folder=str(WEB_DIR), static_folder=str(WEB_DIR / "static"), static_url_path="/static")
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY, MAX_FORM_PARTS=200)
     app.extensions["kneecard"] = builders
+    app.extensions["kneecard.layouts"] = page.choices.layouts
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
 
     def problems_response(
@@ -173,7 +174,7 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
         resp.headers["Content-Security-Policy"] = CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["X-Frame-Options"] = "DENY"
-        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Referrer-Policy"] = "same-origin"  # no-referrer would make a form post's Origin "null"
         resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 
@@ -319,9 +320,15 @@ def is_loopback(host: str) -> bool:
 
 def run(app: Flask, host: str, port: int, threads: int = 8) -> None:
     """Serve until Ctrl-C on waitress (a production WSGI server, pure Python, on every OS); the workers stop with it."""
+    import signal
+
     from waitress.server import create_server
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # TERM (a service manager, `kill`) stops it as Ctrl-C does: workers shut down
+
     builders: Builders = app.extensions["kneecard"]
+    signal.signal(signal.SIGTERM, stop)
     server = create_server(
         app,
         host=host,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import signal
 import threading
 import zipfile
@@ -63,11 +64,26 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _init(site: Site) -> None:
+def _watch(alive: Any) -> None:
+    """A worker outlives no server: `alive` is the read end of a pipe whose only write end is the
+    server's, so it reads end-of-file the moment the server exits, however it exits (even killed,
+    when it cannot shut its pool down), and the worker exits too."""
+
+    def watch() -> None:
+        try:
+            alive.poll(None)
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, name="kneecard-server-watch", daemon=True).start()
+
+
+def _init(site: Site, alive: Any) -> None:
     """Runs once in each worker: Ctrl-C is the server's to handle, memory is capped, content loaded."""
     from pdfgen import build, fonts
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch(alive)
     _limit_memory()
     _Worker.site = site
     _Worker.cache = Cache.from_env()
@@ -141,11 +157,19 @@ def page_png(pdf: bytes, scale: float = PREVIEW_SCALE) -> bytes:
     return out.getvalue()
 
 
-def _warm_task() -> bool:
-    """A tiny build, so each worker has its fonts, layouts and ReportLab loaded before the first visitor."""
-    from pdfgen.build import DEFAULT_LAYOUT, layout
+def _warm_task(layouts: tuple[str, ...]) -> bool:
+    """A preview in every layout, so each worker has its fonts, layouts, fitted sizes and ReportLab
+    loaded before the first visitor: switching layout in the form is then as fast as typing a name."""
+    from pdfgen.build import layout, library
 
-    layout(DEFAULT_LAYOUT, _Worker.site.layouts_dir, _Worker.cache)
+    first_region = next(iter(library(_Worker.site.data_dir, _Worker.cache).regions))
+    for name in layouts:
+        try:
+            lay = layout(name, _Worker.site.layouts_dir, _Worker.cache)
+            region = "all" if lay.region_default == "all" else first_region
+            page_png(_build({"layout": name, "region": region}, None)[0])
+        except InputError:
+            continue  # a user's layout that cannot build on its own: the form will say why when it is chosen
     return True
 
 
@@ -160,18 +184,21 @@ class Builders:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._roster = threading.BoundedSemaphore(1)
+        self._alive, self._alive_w = self.ctx.Pipe(duplex=False)  # never written: closed by the server's exit
 
     def _get_pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_init, initargs=(self.site,))
+                self._pool = ProcessPoolExecutor(
+                    self.jobs, mp_context=self.ctx, initializer=_init, initargs=(self.site, self._alive)
+                )
             return self._pool
 
-    def start(self) -> None:
+    def start(self, layouts: tuple[str, ...] = ()) -> None:
         """Start and warm every worker now, so the first preview is as fast as the others."""
         pool = self._get_pool()
-        for fut in [pool.submit(_warm_task) for _ in range(self.jobs)]:
-            fut.result(timeout=120)
+        for fut in [pool.submit(_warm_task, layouts) for _ in range(self.jobs)]:
+            fut.result(timeout=300)
 
     def close(self) -> None:
         with self._lock:
@@ -212,7 +239,7 @@ class Builders:
             raise Busy("another roster is being built (try again when it is done)")
         try:
             receive, send = self.ctx.Pipe(duplex=False)
-            proc = self.ctx.Process(target=_roster_child, args=(send, job, self.site), daemon=True)
+            proc = self.ctx.Process(target=_roster_child, args=(send, job, self.site, self._alive), daemon=True)
             proc.start()
             send.close()
             try:
@@ -255,8 +282,9 @@ class RosterResult:
     too_large: bool = False
 
 
-def _roster_child(conn: Any, job: RosterJob, site: Site) -> None:
+def _roster_child(conn: Any, job: RosterJob, site: Site, alive: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch(alive)
     _limit_memory()
     try:
         result = build_roster(job, site)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,48 @@ def test_help_does_not_import_the_web_stack():
     help_text = subprocess.run([sys.executable, "-m", "pdfgen", "serve", "--help"], capture_output=True, text=True).stdout
     for option in ("--host", "--port", "--data", "--layouts", "--no-browser"):
         assert option in help_text
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (Linux /proc), found before it dies."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        here = todo.pop()
+        kids = {p for p, parent in parents.items() if parent == here}
+        todo.extend(kids - found)
+        found |= kids
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {
+        p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1][:3]
+    }
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_term_stops_cleanly_and_a_killed_server_leaves_no_workers():
+    port = free_port()
+    proc = start("--port", str(port))
+    wait_healthy(f"http://127.0.0.1:{port}/", proc)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0 and "kneecard serve: stopped" in err
+
+    proc = start("--port", str(port))
+    wait_healthy(f"http://127.0.0.1:{port}/", proc)
+    workers = descendants(proc.pid)
+    assert len(workers) >= 3  # the forkserver and the two warm workers (and the resource tracker)
+    proc.kill()
+    proc.communicate()
+    deadline = time.monotonic() + 10
+    while alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert alive(workers) == set()

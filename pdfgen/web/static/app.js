@@ -96,10 +96,11 @@
     }
   }
 
-  function schedule() {
+  // typing waits for a short pause; a box ticked or a choice made updates at once
+  function schedule(delay) {
     changedAt = performance.now();
     clearTimeout(timer);
-    timer = setTimeout(preview, DEBOUNCE_MS);
+    timer = setTimeout(preview, delay);
   }
 
   function filename(resp, fallback) {
@@ -117,11 +118,12 @@
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
 
-  form.addEventListener("input", schedule);
+  const typed = (el) => el.tagName === "TEXTAREA" || ["text", "url", "number"].includes(el.type);
+  form.addEventListener("input", (e) => { if (typed(e.target)) schedule(DEBOUNCE_MS); });
   form.addEventListener("change", (e) => {
     if (e.target === region) syncRegion(true);
     if (e.target === layout) syncLayout();
-    schedule();
+    if (!typed(e.target)) schedule(0);
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
