@@ -1,9 +1,12 @@
 """Many routines from one spec: a YAML batch spec or a roster CSV, built in worker processes.
 
+Each row becomes a PDF, or with the html format (`--format html`, `format: html` in a spec,
+or an `output:` template ending in .html) a self-contained HTML page.
+
 Rows are streamed (a CSV is never held whole), at most a few rows per worker are in flight,
 and results are taken back in row order, so memory stays flat and the files written are the
 same whatever the number of workers. Workers only render; the parent names and writes every
-file, so an interrupted run can only ever leave whole PDFs behind (`write_atomic`).
+file, so an interrupted run can only ever leave whole files behind (`write_atomic`).
 
 Nothing here prints: progress and per-row problems go to an `on_result` callback.
 """
@@ -28,15 +31,16 @@ from pdfgen.load import merge_docs, read_text, read_yaml
 from pdfgen.resolve import ROUTINE_FIELDS
 from pdfgen.schema import LocDict, LocList, Reader, did_you_mean, line_of, type_name
 
-DEFAULT_TEMPLATE = "{name}-{region}.pdf"
+DEFAULT_TEMPLATE = "{name}-{region}"  # + .pdf or .html
 TEMPLATE_FIELDS = ("name", "region", "club", "layout", "paper", "row")
 LIST_FIELDS = ("region", "methods", "exercises")
-BOOL_FIELDS = ("backs", "tracker")
+BOOL_FIELDS = ("backs", "tracker", "pdfa")
 BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CLUB_COLUMNS = {"club_name": "name", "club_url": "url", "club_logo": "logo"}
 CSV_COLUMNS = (*ROUTINE_FIELDS, *CLUB_COLUMNS)
-MAX_STEM = 100  # bytes of a file name before "-N.pdf": far below every file system's 255
+MAX_STEM = 100  # bytes of a file name before "-N.pdf" (or "-N.html"): far below every file system's 255
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+COMBINED_PDFA = "a file merged with --combine is not PDF/A (leave out --combine to write one PDF/A file per row)"
 IN_FLIGHT_PER_JOB = 4  # enough to keep workers busy, few enough that memory stays flat
 
 
@@ -68,6 +72,8 @@ class Spec:
     layout: str | None
     rows: Callable[[], Iterator[Row]]
     count: Callable[[], int]
+    format: str | None = None  # a YAML spec's `format:`
+    format_line: int | None = None
 
 
 def read_spec(path: Path) -> Spec:
@@ -239,8 +245,12 @@ def _read_yaml_spec(path: Path) -> Spec:
         raise InputError(Problem(file, line_of(doc), "(top)", f"is {type_name(doc)} (a mapping with items: is allowed)"))
     problems = Problems()
     top = Reader(doc, file, "", problems)
-    for key in ("layout", "paper", "output"):
+    for key in ("layout", "paper", "output", "format"):
         top.text(key)
+    fmt = doc.get("format") if isinstance(doc.get("format"), str) else None
+    wrong = _format_problem(fmt)
+    if wrong:
+        top.problem("format", wrong)
     items = top.raw("items")
     if not isinstance(items, list):
         top.problem("items", f"{'is missing' if items is None else 'is ' + type_name(items)} (a list of routines is allowed)")
@@ -279,7 +289,60 @@ def _read_yaml_spec(path: Path) -> Spec:
             else:
                 yield Row(i + 1, file, line, merge_docs(base, item), f"items[{i}].")
 
-    return Spec(path, template, base.get("layout"), rows, lambda: len(items))
+    return Spec(path, template, base.get("layout"), rows, lambda: len(items), fmt, line_of(doc, "format"))
+
+
+# ------------------------------------------------------------------ format
+
+
+def _format_problem(fmt: str | None) -> str | None:
+    """What is wrong with a format name, or None."""
+    from pdfgen.build import FORMATS
+
+    if fmt is None or fmt in FORMATS:
+        return None
+    return f"'{fmt}' is not a format{did_you_mean(fmt, FORMATS)} (allowed: {', '.join(FORMATS)})"
+
+
+def _suffix(name: str) -> str:
+    """The last .suffix of a name or template ("..pdf" and ".pdf" included: a name is cleaned after)."""
+    m = re.search(r"\.[A-Za-z0-9]+$", name)
+    return m.group(0) if m else ""
+
+
+def _suffix_format(suffix: str) -> str | None:
+    from pdfgen.build import SUFFIX_FORMATS
+
+    return SUFFIX_FORMATS.get(suffix.lower())
+
+
+def batch_format(given: str | None, spec: Spec, combine: bool = False) -> str:
+    """What every row becomes: --format, else the spec's `format:`, else the `output:` template's
+    suffix (.html, .htm: html), else pdf. A format the template's suffix contradicts, or html with
+    --combine (which merges PDF pages), is an input error before anything is built."""
+
+    def bad(message: str) -> InputError:
+        if given is None:
+            return InputError(Problem(str(spec.path), spec.format_line, "format", message))
+        return InputError(Problem(None, None, "--format", message))
+
+    wrong = _format_problem(given)
+    if wrong:
+        raise bad(wrong)
+    chosen = given or spec.format
+    implied = _suffix_format(_suffix(spec.template))
+    if chosen and implied and chosen != implied:
+        where = f" in {spec.path}" if given else ""
+        leave = "--format" if given else "format:"
+        message = f"'{chosen}' contradicts output: '{spec.template}'{where}, a .{implied} name"
+        message += f" (name it .{chosen}, or leave out {leave})"
+        raise bad(message)
+    fmt = chosen or implied or "pdf"
+    if combine and fmt != "pdf":
+        raise InputError(
+            Problem(None, None, "--combine", f"merges PDFs, and this batch writes {fmt} (leave out --combine: one page a row)")
+        )
+    return fmt
 
 
 # ------------------------------------------------------------------ file names
@@ -312,7 +375,7 @@ def _region_text(value: Any) -> str:
     return slug(value)
 
 
-def safe_name(template: str, row: Row) -> str:
+def safe_name(template: str, row: Row, fmt: str = "pdf") -> str:
     """A file name for `row`, safe on every OS: one path component, ASCII, bounded, not reserved.
 
     Values are slugged; whatever the template adds is cleaned too, so neither can smuggle in a
@@ -333,14 +396,15 @@ def safe_name(template: str, row: Row) -> str:
     text = template.format(**values)
     text = re.sub(r"[^A-Za-z0-9._+-]+", "-", text)
     text = re.sub(r"\.{2,}", ".", text)
-    if text.lower().endswith(".pdf"):
-        text = text[:-4]
+    suffix = _suffix(text)
+    if suffix and _suffix_format(suffix) == fmt:
+        text = text[: -len(suffix)]
     stem = re.sub(r"-{2,}", "-", text).strip("-._ ")[:MAX_STEM].strip("-._ ")
     if not stem:
         stem = f"row-{row.number}"
     if stem.split(".")[0].upper() in WINDOWS_RESERVED:
         stem = f"_{stem}"
-    return f"{stem}.pdf"
+    return f"{stem}.{fmt}"
 
 
 class Namer:
@@ -351,11 +415,11 @@ class Namer:
         self.taken: set[str] = set()
 
     def __call__(self, name: str) -> str:
-        stem = name[:-4]
+        stem, _, ext = name.rpartition(".")
         candidate, n = name, 1
         while candidate.lower() in self.taken:
             n += 1
-            candidate = f"{stem}-{n}.pdf"
+            candidate = f"{stem}-{n}.{ext}"
         self.taken.add(candidate.lower())
         return candidate
 
@@ -455,14 +519,16 @@ class Worker:
     cache: Cache = Cache(enabled=False)
 
 
-def _build_row(row: Row, data_dir: Path | None, layouts_dir: Path | None) -> tuple[bytes | None, list[Problem]]:
-    """Runs in a worker: one row to PDF bytes, or its problems; never raises for a bad row."""
+def _build_row(
+    row: Row, data_dir: Path | None, layouts_dir: Path | None, fmt: str = "pdf"
+) -> tuple[bytes | None, list[Problem]]:
+    """Runs in a worker: one row to PDF (or HTML) bytes, or its problems; never raises for a bad row."""
     from pdfgen.build import build_one
 
     if row.problems:
         return None, _locate(row, row.problems)
     try:
-        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir, Worker.cache)
+        pdf, _, _ = build_one({}, row.doc, row.file, data_dir, layouts_dir, Worker.cache, fmt)
     except InputError as err:
         return None, _locate(row, err.problems)
     except KneecardError as err:
@@ -509,10 +575,13 @@ def run_batch(
     layouts_dir: Path | None = None,
     on_result: Callable[[RowResult], None] | None = None,
     spec: Spec | None = None,
+    fmt: str | None = None,
 ) -> Summary:
-    """Build every row of the spec (or of one shard), writing one PDF per row into `outdir`,
-    or all of them merged into `combine`. Bad rows are reported and skipped, never fatal."""
+    """Build every row of the spec (or of one shard), writing one PDF (or HTML page) per row into
+    `outdir`, or all the PDFs merged into `combine`. Bad rows are reported and skipped, never fatal.
+    `fmt` None: the spec's own choice (see batch_format)."""
     spec = spec or read_spec(spec_path)
+    fmt = batch_format(fmt, spec, combine is not None)
     if combine is None:
         outdir = Path(outdir or ".")
         try:
@@ -547,21 +616,24 @@ def run_batch(
 
     def mine() -> Iterator[tuple[Row, str]]:
         for row in spec.rows():
-            name = namer(safe_name(spec.template, row))  # every row takes its name, so shards agree
+            name = namer(safe_name(spec.template, row, fmt))  # every row takes its name, so shards agree
             if (row.number - index) % count == 0:
+                if merged is not None and isinstance(row.doc, dict) and row.doc.get("pdfa") is True:
+                    # pypdf merges pages, not the catalog: the pack would silently be neither PDF/A nor tagged
+                    row.problems.append(Problem(None, None, "pdfa", COMBINED_PDFA))
                 yield row, name
 
     if jobs > 1:  # never more workers than rows: each one costs a process start and ~50 MB
         jobs = min(jobs, max(1, -(-max(spec.count() - index + 1, 0) // count)))
     if jobs <= 1:
         for row, name in mine():
-            finish(row, name, *_build_row(row, data_dir, layouts_dir))
+            finish(row, name, *_build_row(row, data_dir, layouts_dir, fmt))
     else:
         pending: deque[tuple[Row, str, Future]] = deque()
         pool = _pool(jobs)
         try:
             for row, name in mine():
-                pending.append((row, name, pool.submit(_build_row, row, data_dir, layouts_dir)))
+                pending.append((row, name, pool.submit(_build_row, row, data_dir, layouts_dir, fmt)))
                 while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     head, hname, fut = pending.popleft()
                     finish(head, hname, *fut.result())

@@ -116,7 +116,7 @@ def render(routine: Routine, lib: Library, lay: Layout, cache: Cache | None = No
     cache = cache if cache is not None else Cache.from_env()
     doc = document(routine, lib, lay)
     paper = PAGE_SIZES[routine.paper or lay.paper]
-    return kinds.get(lay.kind).render(doc, lay, paper, cache, fit_key(routine, lay))
+    return kinds.get(lay.kind).render(doc, lay, paper, cache, fit_key(routine, lay), pdfa=routine.pdfa)
 
 
 def render_html(routine: Routine, lib: Library, lay: Layout) -> str:

@@ -3,7 +3,7 @@
 A batch worker or a web server builds many PDFs in one process; most of their work repeats
 (the same content, layout, paragraphs, figures and fitted sizes). The build owns a `Cache`
 and hands it down; `KNEECARD_NO_CACHE=1` turns every region off, and the tests check that
-caches on and off give identical bytes. Keys are values (paths with their size and mtime,
+caches on and off give identical bytes. Keys are values (paths with a digest of their bytes,
 content fingerprints), never `id()`, so an edited file is seen and a key cannot be reused
 by another object.
 """
@@ -11,6 +11,7 @@ by another object.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -76,6 +77,28 @@ def enabled_by_env() -> bool:
     return os.environ.get("KNEECARD_NO_CACHE", "") in ("", "0")
 
 
+def disk_dir(region: str) -> Path | None:
+    """A private folder for what is worth keeping between runs (compiled templates), or None
+    when caches are off or no such folder can be had: KNEECARD_CACHE_DIR, else
+    $XDG_CACHE_HOME/kneecard, else ~/.cache/kneecard. It must be the user's own and closed to
+    others, since what is kept there is loaded as code; anything else is not used."""
+    if not enabled_by_env():
+        return None
+    root = os.environ.get("KNEECARD_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kneecard"
+    )
+    folder = Path(root) / region
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.lstat()
+    except OSError:
+        return None
+    owner = os.getuid() if hasattr(os, "getuid") else st.st_uid
+    if not folder.is_dir() or folder.is_symlink() or st.st_uid != owner or st.st_mode & 0o077:
+        return None
+    return folder
+
+
 def memo(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """A bounded per-process memo for work below the build (compiled templates, font subsets,
     decoded pictures, colours) that the same off switch bypasses: same answers either way."""
@@ -93,13 +116,16 @@ def memo(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     return wrap
 
 
-def files_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
-    """Path, size and mtime of each file: an edited file gives a new key."""
+def files_key(paths: Iterable[Path]) -> tuple[tuple[str, str], ...]:
+    """Each file's path and a digest of its bytes: an edited file gives a new key even when
+    its size and modification time are unchanged (an edit within the clock's tick, a copy that
+    keeps times), so a stale entry is impossible by construction. Reading the few content and
+    layout files costs well under a millisecond."""
     out = []
     for p in sorted(paths):
         try:
-            st = p.stat()
+            digest = hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
         except OSError:
             continue
-        out.append((str(p), st.st_size, st.st_mtime_ns))
+        out.append((str(p), digest))
     return tuple(out)

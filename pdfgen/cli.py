@@ -210,6 +210,7 @@ def _dose_dict(item: Any) -> dict[str, Any]:
 @click.option("--backs", is_flag=True, default=None, help="Cards layout: add a back sheet per front sheet (long-edge duplex).")
 @click.option("--tracker/--no-tracker", default=None, help="The two-week paper tracker (default: shown when it fits).")
 @click.option("--country", metavar="gb|us", help="Where to go for help: the services the red flags name (default: gb).")
+@click.option("--pdfa", is_flag=True, default=None, help="Write PDF/A-2b (archival PDF, e.g. for a patient record system).")
 @data_option
 @layouts_option
 @handled
@@ -226,6 +227,8 @@ def build(
     from pdfgen.build import build_one, default_output_name, output_format
 
     fmt = output_format(fmt, output)
+    if fmt == "html" and opts.get("pdfa"):
+        raise InputError(_problem("--pdfa", "applies to a PDF, not an HTML page (leave out --pdfa, or build a PDF)"))
     doc, file = _read_routine(routine_file)
     options = _routine_options(layout=layout, **opts)
     pdf, routine, lay = build_one(options, doc, file, data_dir, layouts_dir, fmt=fmt)
@@ -313,7 +316,10 @@ def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
     "--output",
     "outdir",
     type=click.Path(path_type=Path),
-    help="Folder for the PDFs, created if missing. [default: the current folder]",
+    help="Folder for the PDFs (or HTML pages), created if missing. [default: the current folder]",
+)
+@click.option(
+    "--format", "fmt", metavar="pdf|html", help="pdf, or html (a web page a row). [default: the spec's format:, else pdf]"
 )
 @click.option("--combine", type=click.Path(path_type=Path), help="Write one merged PDF instead of one a row.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes. [default: CPU count]")
@@ -329,13 +335,14 @@ def check(data_dir: Path | None, layouts_dir: Path | None) -> None:
 def batch(
     spec: Path,
     outdir: Path | None,
+    fmt: str | None,
     combine: Path | None,
     jobs: int | None,
     shard: str | None,
     data_dir: Path | None,
     layouts_dir: Path | None,
 ) -> None:
-    """Build one PDF per row of a SPEC (YAML with items:) or a roster CSV (header = field names).
+    """Build one PDF (or HTML page) per row of a SPEC (YAML with items:) or a roster CSV (header = field names).
 
     \b
     CSV: list fields (region, methods, exercises) separated by ';'; club columns are
@@ -344,16 +351,17 @@ def batch(
     import os
     import time
 
-    from pdfgen.batch import parse_shard, read_spec, run_batch
+    from pdfgen.batch import batch_format, parse_shard, read_spec, run_batch
 
     started = time.perf_counter()
     if combine is not None and outdir is not None:
         raise InputError(_problem("--combine", "and -o both given (one merged file, or one file a row in -o: choose one)"))
+    parsed = read_spec(spec)
+    fmt = batch_format(fmt, parsed, combine is not None)  # before --combine's name: html cannot be combined at all
     if combine is not None:
         _refuse_overwriting("--combine", combine, [spec])
         _refuse_suffix("--combine", combine, ".pdf")
     shard_at = parse_shard(shard, os.environ) if shard else (1, 1)
-    parsed = read_spec(spec)
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     tty = sys.stderr.isatty()
@@ -379,7 +387,7 @@ def batch(
         click.echo(f"built {counts['built']}, failed {counts['failed']}, {time.perf_counter() - started:.1f} s", err=True)
 
     try:
-        result = run_batch(spec, outdir, combine, jobs, shard_at, data_dir, layouts_dir, on_result, parsed)
+        result = run_batch(spec, outdir, combine, jobs, shard_at, data_dir, layouts_dir, on_result, parsed, fmt)
     except KeyboardInterrupt:
         summary()
         raise

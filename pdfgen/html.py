@@ -23,6 +23,19 @@ PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 WIDE = "48em"  # from this width the columns area goes side by side
 INLINE_TAG = re.compile(r"<(/?)([a-zA-Z]+)\s*(/?)>|<[^>]*>")
 BOLD_ONLY = re.compile(r"\s*<b>(.*)</b>\s*", re.S)
+ROLES = (  # CSS selector, the layout's text style
+    ("h1", "title"),
+    ("h2", "h2"),
+    ("h3", "h3"),
+    (".subtitle", "subtitle"),
+    (".dose", "dose"),
+    (".caution", "caution"),
+    (".small", "small"),
+    (".box-title", "box_title"),
+    (".box-body", "box_body"),
+    ("footer", "footer"),
+)
+RANGE = re.compile(r"\d+(?:[.,]\d+)?–\d+")  # 45–60, 0–10: a line never breaks after the dash
 
 
 # ---------------------------------------------------------------- colour
@@ -58,7 +71,8 @@ def readable(color: str, backgrounds: tuple[str, ...] = ("#ffffff",), ratio: flo
 
 def inline(markup: str) -> str:
     """Tree markup as HTML: the text is escaped already; <b>, <i> and <br/> pass, any other tag
-    (ReportLab-only markup a layout author might write) is dropped and its text kept."""
+    (ReportLab-only markup a layout author might write) is dropped and its text kept. A number
+    range stays on one line: "2–" at a line's end, "3 days" on the next, reads as two numbers."""
 
     def keep(m: re.Match[str]) -> str:
         closing, name, _ = m.group(1), (m.group(2) or "").lower(), m.group(3)
@@ -68,7 +82,7 @@ def inline(markup: str) -> str:
             return "<br>"
         return ""
 
-    return INLINE_TAG.sub(keep, markup)
+    return RANGE.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', INLINE_TAG.sub(keep, markup))
 
 
 def attr(text: str) -> str:
@@ -94,6 +108,7 @@ class _Page:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.counts: dict[str, int] = {}
+        self.card = ""  # the id of the card back's heading while its blocks are written, else ""
         self.accent = readable(layout.accent)
 
     def new_id(self, prefix: str) -> str:
@@ -222,8 +237,9 @@ class _Page:
         """A named section (the ice note, the red flags, the pain rule, notes), its title a heading."""
         head, hid = self.heading(b.title, level + 1, "box-title")
         role = b.role.replace("_", "-")
+        names = f"{hid} {self.card}".strip()  # on a card back, "When to stop and get help, Back of Wall sit"
         return [
-            f'<section class="box box-{role}" aria-labelledby="{hid}">',
+            f'<section class="box box-{role}" aria-labelledby="{names}">',
             head,
             *self.blocks(b.children, level + 1),
             "</section>",
@@ -309,7 +325,9 @@ class _Page:
             if side == "back":
                 label = area.label[:1].upper() + area.label[1:]
                 head, hid = self.heading(d.esc(label), 2, "vh")
+                self.card = hid  # every back repeats its boxes: each box's landmark also names its card
                 main += [f'<section class="card card-back" aria-labelledby="{hid}">', head, *self.blocks(area.children, 2)]
+                self.card = ""
             else:
                 main += [f'<section class="card card-{side}">', *self.blocks(area.children, 1)]
             main.append("</section>")
@@ -420,20 +438,12 @@ def stylesheet(layout: Layout, paper: str) -> str:
         f"li::marker {{ color: {accent}; font-weight: bold; }}",
         f"a {{ color: {accent}; text-decoration: underline; }}",
         "svg, img { max-width: 100%; height: auto; }",
+        ".nw { white-space: nowrap; }",
         ".vh { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;"
         " clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }",
-        role("h1", "title"),
+        *(role(css, name) for css, name in ROLES),
         "h1 { margin-top: 0.2em; }",
         ".columns > :first-child > h2:first-child { margin-top: 0; }",
-        role("h2", "h2"),
-        role("h3", "h3"),
-        role(".subtitle", "subtitle"),
-        role(".dose", "dose"),
-        role(".caution", "caution"),
-        role(".small", "small"),
-        role(".box-title", "box_title"),
-        role(".box-body", "box_body"),
-        role("footer", "footer"),
         f"header {{ border-bottom: 2px solid {accent}; margin-bottom: 1rem; padding-bottom: 0.5rem; }}",
         "footer { border-top: 1px solid #bfbfbf; margin-top: 1.5rem; padding-top: 0.5rem; }",
         "footer p { margin: 0; }",
@@ -452,8 +462,8 @@ def stylesheet(layout: Layout, paper: str) -> str:
         ".group-title { font-size: 1em; margin: 0.6em 0 0.3em; }",
         "@media (min-width: 36em) { .groups { display: flex; gap: 1.5rem; } .groups > .group { flex: 1; } }",
         "@media (min-width: 36em) { ul.cols { column-count: 2; column-gap: 1.5rem; } }",
-        ".link, .club { display: flex; gap: 1rem; align-items: center; margin: 0.5rem 0 1rem; }",
-        ".link-text, .club-text { min-width: 0; }",
+        ".link, .club { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 0.5rem 0 1rem; }",
+        ".link-text, .club-text { min-width: min(10em, 100%); }",  # on a phone the QR code wraps below, not the words
         ".link-text p, .club-text p { margin: 0 0 0.25em; }",
         ".qr { width: 7rem; flex: none; }",
         ".logo { width: 5rem; flex: none; }",
@@ -494,13 +504,28 @@ def stylesheet(layout: Layout, paper: str) -> str:
     rules += [
         f"@page {{ size: {PAGE_SIZE.get(paper, 'A4')}; margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm; }}",
         "@media print {",
-        f"  html {{ font-size: {body.size:g}pt; }}",
+        f"  html {{ font-size: {layout.min_body if layout.kind == 'cards' else body.size:g}pt; }}",
         "  body { max-width: none; padding: 0; }",
         f"  .columns {{ column-count: {layout.columns}; column-gap: {layout.gap:g}mm; }}",
         "  .box, .item, .group, .link, .club, .tracker, .card, tr { break-inside: avoid; }",
         "  .tracker { overflow: visible; }",
         "  .cards { grid-template-columns: 1fr 1fr; }",
         "  a { color: inherit; }",
+        *card_print(layout),
         "}",
     ]
     return "\n".join(rules) + "\n"
+
+
+def card_print(layout: Layout) -> list[str]:
+    """Cards on paper: the body at the layout's smallest body size (the print block sets it) and
+    no text below its smallest text size, as its PDF shrinks a card to fit; two pairs of a front
+    and its back then share a sheet, instead of one pair a sheet."""
+    if layout.kind != "cards":
+        return []
+    body = layout.styles["body"]
+    rules = ["  .card { padding: 0.5rem 0.7rem; }", "  .cards { gap: 0.6rem; }"]
+    for css, name in ROLES:
+        size = layout.styles[name].size / body.size
+        rules.append(f"  {css} {{ font-size: max({size:.3g}em, {layout.min_text:g}pt); }}")
+    return rules

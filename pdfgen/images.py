@@ -141,7 +141,12 @@ def logo(path: Path, size: float) -> Any:
     except ImageError as exc:
         raise InputError(Problem(str(path), None, "logo", str(exc))) from None
 
+    from pdfgen import rl_private
+
     class _Logo(Image):
+        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            rl_private.marked_draw(self, canvas, x, y, lambda: super(_Logo, self).drawOn(canvas, x, y, _sW))
+
         def draw(self) -> None:
             with binary_streams():
                 super().draw()

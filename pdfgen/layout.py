@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pdfgen.cache import memo
+from pdfgen.cache import disk_dir, memo
 from pdfgen.errors import InputError, Problem, Problems
 from pdfgen.schema import Reader, did_you_mean, file_of, line_of
 from pdfgen.styles import BOXES, HEX_RE, Box, Style, read_box, read_styles
@@ -276,10 +276,58 @@ def _env():
     return _make_sandbox()
 
 
+TEMPLATES_KEPT = 512  # compiled templates kept on disk; the least recently written go first
+
+
+@cache
+def _salt() -> str:
+    """Compiled code depends on this module's sandbox (its loop budget, intercepted operators):
+    a changed module must never load code compiled by an older one."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _bytecode_cache() -> Any:
+    """Jinja2's own file-system bytecode cache in kneecard's cache folder, so a new process loads
+    compiled templates instead of compiling them; None when caches are off or there is no folder.
+    Jinja2 keys each file by its source's checksum, so an edited template is always recompiled."""
+    folder = disk_dir("templates")
+    if folder is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    class Kept(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:  # a full disk or a read-only folder costs a recompile next time, never the build
+                super().dump_bytecode(bucket)
+                kept = sorted(folder.glob("*.jinja"), key=lambda p: p.stat().st_mtime_ns)
+            except OSError:
+                return
+            for old in kept[:-TEMPLATES_KEPT]:
+                old.unlink(missing_ok=True)
+
+    return Kept(str(folder), "%s.jinja")
+
+
 @memo(256)
 def _compile(source: str):
-    """Templates are compiled once per process, however many pages use them."""
-    return _env().from_string(source)
+    """Templates are compiled once per process, however many pages use them, and once per
+    machine while the cache folder keeps them."""
+    env = _env()
+    bcc = _bytecode_cache()
+    if bcc is None:
+        return env.from_string(source)
+    name = f"{_salt()}-{hashlib.sha256(source.encode()).hexdigest()[:32]}"
+    try:
+        bucket = bcc.get_bucket(env, name, None, source)
+    except Exception:  # a damaged cache file (cut short, foreign bytes): compile as if it were not there
+        bucket = None
+    code = bucket.code if bucket is not None else None
+    if code is None:
+        code = env.compile(source, name)
+        if bucket is not None:
+            bucket.code = code
+            bcc.set_bucket(bucket)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
 def build_layout(doc: Any, path: Path, compile_all: bool = False) -> Layout:

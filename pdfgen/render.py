@@ -14,14 +14,16 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from pdfgen import document as d
 from pdfgen import fonts, rl_private
 from pdfgen.cache import Cache
 from pdfgen.flowables import NotDue, TickBoxes, qr_drawing
 from pdfgen.layout import MM, Layout
+from pdfgen.rl_private import Table
 from pdfgen.styles import Box
+from pdfgen.tagging import Struct
 
 QR_MM = 28  # QR code incl. its quiet zone; the code itself prints about 23 mm, over the 20 mm a phone needs
 MIN_COLUMN_CHARS = 20  # never a list column narrower than this many characters
@@ -95,6 +97,7 @@ class Flow:
         self.skip = skip
         self.st = cache.get("style", (layout.fingerprint, scale), lambda: paragraph_styles(layout, scale))
         self.tags = Tags({}, {})
+        self.struct = Struct()  # the tagged PDF's structure, built in reading order with the flowables
         self._sections = 0
         self._given: set[int] = set()  # ids of cached flowables already in this story
 
@@ -140,7 +143,13 @@ class Flow:
 
     def bullets(self, items: tuple[str, ...], role: str, numbered: bool) -> list[Flowable]:
         style = f"{role}-{'numbered' if numbered else 'bullet'}"
-        return [self.para(line, style, f"{i}." if numbered else "•") for i, line in enumerate(items, 1)]
+        return [self.struct.mark_item(self.para(line, style, f"{i}." if numbered else "•")) for i, line in enumerate(items, 1)]
+
+    def tagged_figure(self, fig: d.Figure) -> Flowable | None:
+        """The figure (None where it is skipped), as a Figure element with its alt text."""
+        if fig.optional and "figure" in self.skip:
+            return None
+        return self.struct.mark(self.figure(fig), "Figure", alt=d.plain(fig.alt))
 
     def figure(self, fig: d.Figure) -> Flowable | None:
         """The drawing at the layout's figure size; worked out once per process (it does not scale with text)."""
@@ -164,6 +173,9 @@ class Flow:
         size = QR_MM * MM
         return self._once("figure", ("qr", url, size), lambda: rl_private.Replay(qr_drawing(url, size)))
 
+    def tagged_qr(self, url: str) -> Flowable:
+        return self.struct.mark(self.qr(url), "Figure", alt=f"QR code of the web address {url}")
+
     # ------------------------------------------------------------ blocks
 
     def blocks(self, blocks: tuple[d.Block, ...] | list[d.Block], width: float) -> list[Flowable]:
@@ -171,31 +183,37 @@ class Flow:
 
     def block(self, b: d.Block, width: float) -> list[Flowable]:
         if isinstance(b, d.Heading):
-            return [self.para(b.text, HEADING_STYLE[b.level])]
+            return [self.struct.mark(self.para(b.text, HEADING_STYLE[b.level]), f"H{b.level}")]
         if isinstance(b, d.Para):
-            return [self.para(b.text, b.role)]
+            return [self.struct.mark(self.para(b.text, b.role), "P")]
         if isinstance(b, d.ListBlock):
-            return self.list_block(b, width)
+            with self.struct.under("L", attrs={"O": "List", "ListNumbering": "Decimal" if b.numbered else "Disc"}):
+                return self.list_block(b, width)
         if isinstance(b, d.Figure):
-            fig = None if (b.optional and "figure" in self.skip) else self.figure(b)
+            fig = self.tagged_figure(b)
             return [fig] if fig is not None else []
         if isinstance(b, d.Link):
             return [self.link(b, width)]
         if isinstance(b, d.Box):
-            return [self.box(b, width)]
+            with self.struct.under("Aside"):
+                return [self.box(b, width)]
         if isinstance(b, d.Item):
             f = self.item(b, width)
             return f.parts if isinstance(f, _Run) else [f]
         if isinstance(b, d.ClubBand):
-            return self.club(b, width)
+            with self.struct.under("Sect"):
+                return self.club(b, width)
         if isinstance(b, d.Tracker):
             return [] if (b.optional and "tracker" in self.skip) else self.tracker(b)
         if isinstance(b, d.Section):
-            return self.section(b, width)
+            with self.struct.under("Sect"):
+                return self.section(b, width)
         if isinstance(b, d.Columns):
-            return self.columns(b, width)
+            with self.struct.under("Div"):
+                return self.columns(b, width)
         if isinstance(b, d.Group):
-            return self.blocks(b.children, width)
+            with self.struct.under("Div"):
+                return self.blocks(b.children, width)
         raise TypeError(f"no flowable for {type(b).__name__}")
 
     def list_block(self, b: d.ListBlock, width: float) -> list[Flowable]:
@@ -228,11 +246,11 @@ class Flow:
             dose = self.st["dose"]
             font = f'name="{dose.fontName}" size="{dose.fontSize:.2f}" color="{self.layout.accent}"'
             markup = f"{b.heading.text}  <font {font}>{children[0].text}</font>"
-            head = self.para(markup, "h3")
+            head = self.struct.mark(self.para(markup, "h3"), f"H{b.heading.level}")
             children = children[1:]
         else:
-            head = self.para(b.heading.text, "h3")
-        fig = self.figure(b.figure) if b.figure is not None and not (b.figure.optional and "figure" in self.skip) else None
+            head = self.struct.mark(self.para(b.heading.text, "h3"), f"H{b.heading.level}")
+        fig = self.tagged_figure(b.figure) if b.figure is not None else None
         fig_w, _, position = self.layout.figure
         if fig is None:
             return [head, *self.blocks(children, width)]
@@ -246,7 +264,8 @@ class Flow:
     def item(self, b: d.Item, width: float, heading: list[Flowable] | None = None, section: tuple | None = None) -> Flowable:
         """One item kept in one piece (or, where the layout says `keep: start`, its start kept
         together and its steps free to run on), so a section heading rides with its first item."""
-        content = [*(heading or []), *self.item_parts(b, width)]
+        with self.struct.under("Div"):
+            content = [*(heading or []), *self.item_parts(b, width)]
         head = len(heading or []) + (2 if b.run_in else 3)  # section heading, name (and dose), first part
         if self.keep == "start" and len(content) > head:
             block: Flowable = KeepTogether(content[:head])
@@ -280,9 +299,10 @@ class Flow:
         box: Box = self.layout.boxes[b.role]
         pad = box.padding * MM * max(self.scale, 0.7)
         inner = width - 2 * pad - box.stripe * MM
+        title = self.struct.mark(self.para(b.title, "box_title"), "H2")
         lines = self.blocks(b.children, inner)
-        # the title repeats where the box runs on; its first two lines never stay behind alone
-        rows: list[list[Flowable]] = [[self.para(b.title, "box_title")], lines[:2], *([f] for f in lines[2:])]
+        # the title repeats where the box runs on (drawn again as furniture); its first two lines never stay behind alone
+        rows: list[list[Flowable]] = [[title], lines[:2], *([f] for f in lines[2:])]
         rows = [r for r in rows if r]
         last = len(rows) - 1
         cmds: list[tuple] = [
@@ -310,8 +330,12 @@ class Flow:
     def link(self, b: d.Link, width: float) -> Table:
         """A QR code big enough to scan from paper, with the address printed for those who type."""
         size = QR_MM * MM
-        text = [self.para(b.heading, "box_title"), self.para(d.esc(b.url), "small")]
-        band = self.row([self.qr(b.url), text], [size + 3 * MM, None], valign="MIDDLE")
+        qr = self.tagged_qr(b.url)
+        text = [
+            self.struct.mark(self.para(b.heading, "box_title"), "P"),
+            self.struct.mark(self.para(d.esc(b.url), "small"), "Link", url=b.url),
+        ]
+        band = self.row([qr, text], [size + 3 * MM, None], valign="MIDDLE")
         band.spaceAfter = 4 * self.scale
         return band
 
@@ -320,8 +344,9 @@ class Flow:
         full (never broken in a narrow column): a page header carries the link without a band."""
         size = QR_MM * MM
         text_w = width - size - 4 * MM
-        address = self.para(f"<b>{link.heading}</b>  {d.esc(link.url)}", "small")
-        table = self.row([[*self.blocks(main, text_w), address], self.qr(link.url)], [None, size], valign="BOTTOM", gap=4 * MM)
+        text = self.blocks(main, text_w)
+        address = self.struct.mark(self.para(f"<b>{link.heading}</b>  {d.esc(link.url)}", "small"), "Link", url=link.url)
+        table = self.row([[*text, address], self.tagged_qr(link.url)], [None, size], valign="BOTTOM", gap=4 * MM)
         table.setStyle(TableStyle([("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
         return table
 
@@ -329,21 +354,22 @@ class Flow:
         """Club band: logo, name, web address, and the address as a QR code with its caption."""
         if not b.qr:  # a compact line where the page has no room for a band
             line = f"<b>{b.name}</b>" + (f"  ·  {d.esc(b.url)}" if b.url else "")
-            return [self.para(line, "body")]
+            return [self.struct.mark(self.para(line, "body"), "P")]
         cells: list[Any] = []
         widths: list[Any] = []
         if b.logo:
             from pdfgen import images
 
-            cells.append(images.logo(b.logo, QR_MM * MM))
+            cells.append(self.struct.mark(images.logo(b.logo, QR_MM * MM), "Figure", alt=f"{b.name}: logo"))
             widths.append((QR_MM + 4) * MM)
-        about = [self.para(b.name, "h2")]
+        about = [self.struct.mark(self.para(b.name, "h2"), "P")]
         if b.url:
-            about.append(self.para(d.esc(b.url), "small"))
+            about.append(self.struct.mark(self.para(d.esc(b.url), "small"), "Link", url=b.url))
         cells.append(about)
         widths.append(None)
         if b.url:
-            cells.append([self.qr(b.url), self.para(b.caption, "day")] if b.caption else [self.qr(b.url)])
+            qr = self.tagged_qr(b.url)
+            cells.append([qr, self.struct.mark(self.para(b.caption, "day"), "P")] if b.caption else [qr])
             widths.append((QR_MM + 2) * MM)
         band = self.row(cells, widths, valign="MIDDLE", gap=2 * MM)
         band.spaceAfter = 4 * self.scale
@@ -355,12 +381,29 @@ class Flow:
         label_w = 46 * MM
         body = self.st["small"]
         cell_h = max(5.2 * MM, body.leading + 2)
-        head = [self.para(b.day_label, "small")] + [self.para(str(n), "day") for n in range(1, b.days + 1)]
-        rows: list[list[Any]] = [head]
-        for r in b.rows:
-            boxes = [TickBoxes(2 if r.per_side else 1, cell_h) if due else NotDue(cell_h) for due in r.due[: b.days]]
-            rows.append([self.para(r.label, "small"), *boxes])
-        rows.append([self.para(b.pain_label, "small")] + [Spacer(1, cell_h - TickBoxes.PADDING)] * b.days)
+        st = self.struct
+        col, row = {"O": "Table", "Scope": "Column"}, {"O": "Table", "Scope": "Row"}
+        with st.under("Table"):
+            caption = st.mark(self.para(b.heading, "box_title"), "Caption")
+            with st.under("TR"):
+                head = [st.mark(self.para(b.day_label, "small"), "TH", attrs=col)]
+                head += [st.mark(self.para(str(n), "day"), "TH", attrs=col) for n in range(1, b.days + 1)]
+            rows: list[list[Any]] = [head]
+            for r in b.rows:
+                with st.under("TR"):
+                    label = st.mark(self.para(r.label, "small"), "TH", attrs=row)
+                    for _ in range(b.days):
+                        st.add("TD")
+                boxes = [TickBoxes(2 if r.per_side else 1, cell_h) if due else NotDue(cell_h) for due in r.due[: b.days]]
+                rows.append([label, *boxes])
+            with st.under("TR"):
+                pain = st.mark(self.para(b.pain_label, "small"), "TH", attrs=row)
+                for _ in range(b.days):
+                    st.add("TD")
+            rows.append([pain] + [Spacer(1, cell_h - TickBoxes.PADDING)] * b.days)
+            with st.under("TR"):
+                notes_label = st.mark(self.para(b.notes_label, "small"), "TH", attrs=row)
+                st.add("TD", attrs={"O": "Table", "ColSpan": b.days})
         grid = Table(rows, colWidths=[label_w] + [None] * b.days)  # rows grow with their labels: nothing overprints
         grey = colors.HexColor("#9a9a9a")
         grid.setStyle(
@@ -379,7 +422,7 @@ class Flow:
                 ]
             )
         )
-        notes = Table([[self.para(b.notes_label, "small"), ""]], colWidths=[label_w, None], rowHeights=[cell_h])
+        notes = Table([[notes_label, ""]], colWidths=[label_w, None], rowHeights=[cell_h])
         notes.setStyle(
             TableStyle(
                 [
@@ -391,7 +434,7 @@ class Flow:
             )
         )
         notes.spaceAfter = 6 * self.scale
-        return [self.para(b.heading, "box_title"), grid, notes]
+        return [caption, grid, notes]
 
 
 class _Run:

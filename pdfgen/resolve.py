@@ -32,6 +32,7 @@ ROUTINE_FIELDS = (
     "url",
     "tracker",
     "country",
+    "pdfa",
 )
 CLUB_FIELDS = ("name", "logo", "url")
 DEFAULT_COUNTRY = "gb"
@@ -63,6 +64,7 @@ class Routine:
     url: str | None = None  # a link for this routine (e.g. the physio's video), printed with a QR code
     tracker: bool | None = None  # the two-week paper tracker: on, off, or None = when it fits
     country: str = "gb"  # where to go for help: the services the red flags name (safety.yaml countries)
+    pdfa: bool = False  # write PDF/A-2b, for record systems that archive PDFs
 
     @property
     def has_ice(self) -> bool:
@@ -344,6 +346,10 @@ def resolve(
     if tracker is not None and not isinstance(tracker, bool):
         src.problem("tracker", origin, f"is '{tracker}' (true or false is allowed)")
         tracker = None
+    pdfa, origin = src.get("pdfa")
+    if pdfa is not None and not isinstance(pdfa, bool):
+        src.problem("pdfa", origin, f"is '{pdfa}' (true or false is allowed)")
+        pdfa = False
     url, origin = src.get("url")
     if url is not None and (not isinstance(url, str) or not URL_RE.fullmatch(url) or len(url) > LIMITS["club.url"]):
         src.problem(
@@ -387,4 +393,5 @@ def resolve(
         url=url,
         tracker=tracker,
         country=country,
+        pdfa=bool(pdfa),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Table as _Table
 
 from pdfgen.cache import memo
 
@@ -104,6 +105,12 @@ class Para(Paragraph):
             memo[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths, getattr(self, "_width_max", None))
         return result
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return _split_para(self, super().split(availWidth, availHeight))
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        _draw_para(self, canvas, x, y, _sW, super().drawOn)
+
 
 def reusable(flowable: Flowable) -> Flowable:
     """A paragraph from the cache, ready for another story.
@@ -137,6 +144,9 @@ class Replay(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.width, self.height
 
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        marked_draw(self, canvas, x, y, lambda: super(Replay, self).drawOn(canvas, x, y, _sW))
+
     def draw(self) -> None:
         from reportlab.graphics import renderPDF
 
@@ -155,3 +165,153 @@ class Replay(Flowable):
             self.canv._code.extend(self._ops)
         else:
             renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+# ---------------------------------------------------------------- tagged PDF (pdfgen.tagging)
+
+
+def marked_draw(flowable: Flowable, canvas: Any, x: float, y: float, draw: Callable[[], None]) -> None:
+    """Draw inside the marked content the canvas's tagger gives `flowable` (no tagger: as it is)."""
+    tagger = getattr(canvas, "kc_tagger", None)
+    if tagger is None:
+        draw()
+        return
+    node = tagger.begin(flowable, canvas)
+    try:
+        draw()
+    finally:
+        w, h = getattr(flowable, "drawWidth", None) or flowable.width, getattr(flowable, "drawHeight", None) or flowable.height
+        tagger.end(canvas, node, (x, y, x + w, y + h))
+
+
+def _draw_para(para: Paragraph, canvas: Any, x: float, y: float, _sW: float, draw: Callable[..., None]) -> None:
+    """A paragraph in its marked content; a list item's bullet is its label, the rest its body.
+
+    private: Paragraph draws the bullet with the module function `paragraph._drawBullet`, inside
+    its own draw; it is swapped only for the length of this draw (a build runs in one thread)."""
+    from reportlab.platypus import paragraph
+
+    tagger = getattr(canvas, "kc_tagger", None)
+    if tagger is None:
+        draw(canvas, x, y, _sW)
+        return
+    node = tagger.begin(para, canvas)
+    original = paragraph._drawBullet
+    if node is not None and node.type == "LI" and para.bulletText:
+
+        def bullet(*args: Any, **kw: Any) -> Any:
+            try:
+                return original(*args, **kw)
+            finally:
+                tagger.after_label(canvas, node, para)
+
+        paragraph._drawBullet = bullet
+    try:
+        draw(canvas, x, y, _sW)
+    finally:
+        paragraph._drawBullet = original
+        tagger.end(canvas, node, (x, y, x + para.width, y + para.height))
+
+
+def _split_para(para: Paragraph, pieces: list[Flowable]) -> list[Flowable]:
+    """Pieces of a split paragraph stand for the element the whole one stands for."""
+    origin = para.__dict__.get("_kc_origin", id(para))
+    for piece in pieces:
+        piece.__dict__["_kc_origin"] = origin
+    return pieces
+
+
+def last_annotation(canvas: Any) -> Any:
+    """The reference of the annotation just added to the page (private `_annotationrefs`: linkURL returns nothing)."""
+    return canvas._annotationrefs[-1]
+
+
+def pdf_document(canvas: Any) -> pdfdoc.PDFDocument:
+    """The canvas's PDF document (private `_doc`), to add the structure tree's objects to."""
+    return canvas._doc
+
+
+def pages(canvas: Any) -> list[Any]:
+    """The page objects written so far (private: the Pages tree keeps them in `pages`)."""
+    return list(canvas._doc.Pages.pages)
+
+
+def has_content(canvas: Any) -> bool:
+    """Whether the current page has anything drawn (private `_code`, as Canvas.save checks it)."""
+    return bool(canvas._code)
+
+
+def catalog_entry(catalog: Any, key: str, value: Any) -> None:
+    """Set a catalog key ReportLab does not know (OutputIntents) or knows (Metadata).
+
+    private: PDFCatalog writes only the keys in its `__NoDefault__` list; the list is extended
+    on this one catalog object."""
+    if key not in catalog.__NoDefault__:
+        catalog.__NoDefault__ = [*catalog.__NoDefault__, key]
+    setattr(catalog, key, value)
+
+
+def finish_page(canvas: Any, struct_parents: int | None, pdfa: bool) -> None:
+    """The page just shown gets its /StructParents and /Tabs /S (annotations in structure order);
+    for PDF/A the empty /Trans ReportLab writes on every page goes.
+
+    private: the page object is the last of `_doc.Pages.pages`; PDFPage writes only the keys of its
+    `__NoDefault__` list, extended on this page object."""
+    page = canvas._doc.Pages.pages[-1]
+    extra = []
+    if struct_parents is not None:
+        page.StructParents = struct_parents
+        extra.append("StructParents")
+    if page.Annots:
+        page.Tabs = pdfdoc.PDFName("S")
+        extra.append("Tabs")
+    if isinstance(page.Trans, pdfdoc.PDFDictionary) and not page.Trans.dict:
+        page.Trans = None
+    if extra:
+        page.__NoDefault__ = [*page.__NoDefault__, *extra]
+
+
+class Table(_Table):
+    """A table whose backgrounds and lines are page furniture (/Artifact) on a tagging canvas.
+
+    private: Table draws them in `_drawBkgrnd` and `_drawLines`; a cell that is a string, not a
+    flowable, is drawn by `_drawCell` (ours hold flowables; a string is furniture too)."""
+
+    def _drawBkgrnd(self) -> None:
+        self._kc_artifact(super()._drawBkgrnd)
+
+    def _drawLines(self) -> None:
+        self._kc_artifact(super()._drawLines)
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        if isinstance(cellval, Flowable | list | tuple):
+            super()._drawCell(cellval, cellstyle, pos, size)
+        else:
+            self._kc_artifact(lambda: super(Table, self)._drawCell(cellval, cellstyle, pos, size))
+
+    def _kc_artifact(self, draw: Callable[[], None]) -> None:
+        tagging = hasattr(self.canv, "kc_tagger")
+        if tagging:
+            self.canv.addLiteral("/Artifact BMC")
+        draw()
+        if tagging:
+            self.canv.addLiteral("EMC")
+
+
+def info(canvas: Any) -> dict[str, Any]:
+    """The document information ReportLab will write, for XMP metadata that must match it.
+
+    private: the info dictionary is `_doc.info`; its dates come from `_doc._timeStamp`
+    (SOURCE_DATE_EPOCH, or 2000-01-01 for an invariant document)."""
+    doc = canvas._doc
+    i = doc.info
+    return {
+        "title": i.title,
+        "author": i.author,
+        "subject": i.subject,
+        "keywords": i.keywords,
+        "creator": i.creator,
+        "producer": i.producer,
+        "date": doc._timeStamp.YMDhms,
+        "offset": (doc._timeStamp.dhh, doc._timeStamp.dmm),
+    }

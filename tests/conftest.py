@@ -14,8 +14,19 @@ from pypdf import PdfReader
 
 from pdfgen.cli import main
 
+pytest_plugins = ["browser"]  # tests/browser.py: the `browser` fixture (headless Chromium) for any test
+
 MM = 72 / 25.4
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory):
+    """Compiled templates go to a folder of the test run's own, never the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KNEECARD_CACHE_DIR", str(tmp_path_factory.mktemp("kneecard-cache")))
+    yield
+    mp.undo()
 
 
 @pytest.fixture

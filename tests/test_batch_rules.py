@@ -9,7 +9,7 @@ import pytest
 from conftest import text
 
 COLUMNS = (
-    "name, region, methods, exercises, layout, paper, ice_minutes, notes, club, backs, url, tracker, country, "
+    "name, region, methods, exercises, layout, paper, ice_minutes, notes, club, backs, url, tracker, country, pdfa, "
     "club_name, club_url, club_logo"
 )
 

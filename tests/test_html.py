@@ -50,8 +50,11 @@ class Node:
                 yield from c.iter(tag)
 
     def text(self) -> str:
-        """The text a reader gets, spaces folded (visually hidden text included, as a screen reader reads it)."""
-        parts = [c if isinstance(c, str) else " " + c.text() + " " for c in self.children]
+        """The text a reader gets, spaces folded (visually hidden text included, as a screen reader reads it).
+        Elements are set apart by spaces, but for a no-wrap span, which is part of a word (45–60°)."""
+        parts = [
+            c if isinstance(c, str) else c.text() if attr_has(c, "class", "nw") else " " + c.text() + " " for c in self.children
+        ]
         return " ".join("".join(parts).split())
 
     def find(self, tag: str, **attrs: str) -> list[Node]:

@@ -73,6 +73,24 @@ def test_an_edited_data_file_is_seen_by_a_warm_cache(data_copy, monkeypatch):
     assert "Cool your knee" in text(second)
 
 
+def test_an_edit_that_keeps_size_and_time_is_seen_by_a_warm_cache(data_copy):
+    """Keys are the files' bytes, not their size and mtime: a same-length edit with the old
+    time put back (a copy that keeps times, an edit within the clock's tick) is still seen."""
+    import os
+
+    from conftest import text
+
+    cache = Cache()
+    methods = data_copy / "methods.yaml"
+    stat = methods.stat()
+    first = build_one({"region": "front"}, data_dir=data_copy, cache=cache)[0]
+    methods.write_text(methods.read_text().replace("Ice your knee", "Cool the knee"))  # same length
+    os.utime(methods, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert methods.stat().st_size == stat.st_size and methods.stat().st_mtime_ns == stat.st_mtime_ns
+    second = build_one({"region": "front"}, data_dir=data_copy, cache=cache)[0]
+    assert "Ice your knee" in text(first) and "Cool the knee" in text(second)
+
+
 def test_the_environment_switch_turns_off_the_memos_below_the_build_too(monkeypatch):
     """KNEECARD_NO_CACHE=1 also bypasses compiled templates, font subsets, pictures and colours;
     the samples come out the same."""

@@ -25,6 +25,7 @@ from pdfgen.layout import MM, Layout
 from pdfgen.render import Flow
 from pdfgen.resolve import Routine
 from pdfgen.schema import Reader
+from pdfgen.tagging import Struct, TaggedCanvas, artifact
 
 if TYPE_CHECKING:
     from pdfgen.compose import Composer
@@ -155,15 +156,18 @@ def _crop_marks(canvas: Canvas, x: float, y: float, w: float, h: float, geo: Geo
             canvas.line(cx, cy + sy * off, cx, cy + sy * (off + length))
 
 
-def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cache: Cache, fit_key: Any) -> bytes:
+def render(
+    doc: d.Document, layout: Layout, page_size: tuple[float, float], cache: Cache, fit_key: Any, pdfa: bool = False
+) -> bytes:
     """Every card imposed sheet by sheet: the item cards at one type scale, the safety cards
-    (backs, the safety card) at another, each the largest at which all its cards fit."""
+    (backs, the safety card) at another, each the largest at which all its cards fit. Every
+    card is a Sect of the tagged PDF, in reading order; `pdfa` makes the file PDF/A-2b."""
     geo: Geometry = layout.geometry
     page_w, page_h = page_size
     x0, y_top = _grid_origin(geo, page_w, page_h)
     w, h, pad = geo.width * MM, geo.height * MM, geo.padding * MM
     box = (w - 2 * pad, h - 2 * pad - BAND_MM * MM)
-    parts_of: dict[int, list[Any]] = {}
+    parts_of: dict[int, tuple[list[Any], Struct]] = {}
     for group in ("items", "safety"):
         members = [i for i, area in enumerate(doc.areas) if _group(area) == group]
         if members:
@@ -171,7 +175,9 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
             parts_of.update(zip(members, fitted, strict=True))
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=page_size, invariant=1, lang=doc.lang, initialFontName=fonts.register()["regular"])
+    canvas = TaggedCanvas(
+        buf, pagesize=page_size, invariant=1, lang=doc.lang, initialFontName=fonts.register()["regular"], pdfa=pdfa
+    )
     canvas.setTitle(doc.title)
     canvas.setAuthor(doc.author)
     canvas.setSubject(doc.subject)
@@ -179,7 +185,7 @@ def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cach
     canvas.setKeywords(doc.keywords)
     canvas.setViewerPreference("DisplayDocTitle", "true")
     per_sheet = geo.columns * geo.rows
-    sheet: list[tuple[d.Area, list[Any]]] = []
+    sheet: list[tuple[d.Area, tuple[list[Any], Struct]]] = []
     for i, area in enumerate(doc.areas):
         parts = parts_of[i]
         if sheet and (len(sheet) == per_sheet or (sheet[0][0].name == "back") != (area.name == "back")):
@@ -197,32 +203,33 @@ def _group(area: d.Area) -> str:
     return "safety" if area.name in ("back", "safety") else "items"
 
 
-def _fit(areas: list[d.Area], layout: Layout, box: tuple[float, float], cache: Cache, key: Any) -> list[list[Any]]:
+def _fit(areas: list[d.Area], layout: Layout, box: tuple[float, float], cache: Cache, key: Any) -> list[tuple[list[Any], Struct]]:
     """The cards built at the largest scale at which every one fits the box; a card that fits
     nowhere with its optional figure sheds it. An error names the card that fits nowhere."""
     inner_w, inner_h = box
     scales = candidate_scales(layout.min_body / layout.styles["body"].size, layout.max_scale)
-    built: dict[float, list[list[Any]]] = {}
+    built: dict[float, list[tuple[list[Any], Struct]]] = {}
     heights: dict[float, list[float]] = {}
     drop = False  # set when the cards fit nowhere with every figure: a card then sheds its own figure if it must
 
-    def card(area: d.Area, scale: float, skip: frozenset[str]) -> tuple[list[Any], float]:
-        """A card built and measured at one scale; a batch prints the same cards deck after deck,
-        so each is built once per process (flowables draw again on any canvas)."""
+    def card(area: d.Area, scale: float, skip: frozenset[str]) -> tuple[list[Any], float, Struct]:
+        """A card built and measured at one scale, with its structure; a batch prints the same
+        cards deck after deck, so each is built once per process (flowables draw again on any canvas)."""
 
-        def make() -> tuple[list[Any], float]:
-            parts = Flow(layout, scale, cache, skip).blocks(area.children, inner_w)
-            return parts, stack_height(parts, inner_w)
+        def make() -> tuple[list[Any], float, Struct]:
+            flow = Flow(layout, scale, cache, skip)
+            parts = flow.blocks(area.children, inner_w)
+            return parts, stack_height(parts, inner_w), flow.struct
 
         return cache.get("card", (layout.fingerprint, scale, skip, inner_w, area), make)
 
     def fits(scale: float) -> bool:
         built[scale], heights[scale] = [], []
         for area in areas:
-            parts, height = card(area, scale, frozenset())
+            parts, height, struct = card(area, scale, frozenset())
             if drop and height > inner_h:
-                parts, height = card(area, scale, frozenset({"figure"}))
-            built[scale].append(parts)
+                parts, height, struct = card(area, scale, frozenset({"figure"}))
+            built[scale].append((parts, struct))
             heights[scale].append(height)
         return max(heights[scale], default=0) <= inner_h
 
@@ -266,23 +273,37 @@ def _fit(areas: list[d.Area], layout: Layout, box: tuple[float, float], cache: C
     return built[scale]
 
 
-def _sheet(canvas: Canvas, cards: list[tuple[d.Area, list[Any]]], geo: Geometry, layout: Layout, x0: float, y_top: float) -> None:
+def _sheet(
+    canvas: TaggedCanvas,
+    cards: list[tuple[d.Area, tuple[list[Any], Struct]]],
+    geo: Geometry,
+    layout: Layout,
+    x0: float,
+    y_top: float,
+) -> None:
     """One sheet: each card's content, then its crop marks and accent band (furniture), in reading order."""
     w, h, gap, pad = geo.width * MM, geo.height * MM, geo.gap * MM, geo.padding * MM
-    for i, (area, parts) in enumerate(cards):
+    for i, (area, (parts, struct)) in enumerate(cards):
         col, row = i % geo.columns, i // geo.columns
         if area.name == "back":
             col = geo.columns - 1 - col  # mirrored, to meet its front through the paper
         x = x0 + col * (w + gap)
         y = y_top - row * (h + gap) - h
+        canvas.kc_tagger.enter(struct, "Sect")
         draw_stack(canvas, parts, x + pad, y + h - pad - BAND_MM * MM, w - 2 * pad)
-        canvas.saveState()
-        canvas.setStrokeColor(HexColor("#000000"))
-        canvas.setLineWidth(0.3)
-        _crop_marks(canvas, x, y, w, h, geo)
-        canvas.setStrokeColor(HexColor(layout.accent))
-        canvas.setLineWidth(2)
-        band_y = y + h - pad - 1  # the band's 2 pt line sits just inside the top of the safe area
-        canvas.line(x + pad, band_y, x + w - pad, band_y)
-        canvas.restoreState()
+        with artifact(canvas):
+            _furniture(canvas, x, y, w, h, pad, geo, layout)
     canvas.showPage()
+
+
+def _furniture(canvas: Canvas, x: float, y: float, w: float, h: float, pad: float, geo: Geometry, layout: Layout) -> None:
+    """A card's crop marks and the accent band across the top of its safe area."""
+    canvas.saveState()
+    canvas.setStrokeColor(HexColor("#000000"))
+    canvas.setLineWidth(0.3)
+    _crop_marks(canvas, x, y, w, h, geo)
+    canvas.setStrokeColor(HexColor(layout.accent))
+    canvas.setLineWidth(2)
+    band_y = y + h - pad - 1  # the band's 2 pt line sits just inside the top of the safe area
+    canvas.line(x + pad, band_y, x + w - pad, band_y)
+    canvas.restoreState()

@@ -8,6 +8,7 @@ footer is drawn last, so the content stream reads as a person reads the page.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ from pdfgen.flowables import block_height, stack_height
 from pdfgen.layout import MM, Layout
 from pdfgen.render import Flow, Tags
 from pdfgen.resolve import Routine
+from pdfgen.rl_private import Para
+from pdfgen.tagging import TaggedCanvas, artifact
 
 if TYPE_CHECKING:
     from pdfgen.compose import Composer
@@ -86,9 +89,10 @@ class _Overflow(Exception):
 
 
 class _Geometry:
-    """Where the areas go on a page of this layout and paper."""
+    """Where the areas go on a page of this layout and paper (and whether the file is PDF/A)."""
 
-    def __init__(self, layout: Layout, page_size: tuple[float, float]) -> None:
+    def __init__(self, layout: Layout, page_size: tuple[float, float], pdfa: bool = False) -> None:
+        self.pdfa = pdfa
         self.width, self.height = page_size
         self.top, self.right, self.bottom, self.left = (m * MM for m in layout.margins)
         self.inner_w = self.width - self.left - self.right
@@ -201,11 +205,14 @@ def _first_misfit(
     return None
 
 
-def render(doc: d.Document, layout: Layout, page_size: tuple[float, float], cache: Cache, fit_key: Any) -> bytes:
+def render(
+    doc: d.Document, layout: Layout, page_size: tuple[float, float], cache: Cache, fit_key: Any, pdfa: bool = False
+) -> bytes:
     """The PDF at the largest type scale that fits, keeping as many of the layout's optional
     extras (figures, the tracker) as fit; the tracker only at full size, never shrinking the
-    routine. As a last resort before failing, items may run on from one column to the next."""
-    geo = _Geometry(layout, page_size)
+    routine. As a last resort before failing, items may run on from one column to the next.
+    Every PDF is tagged; `pdfa` makes it PDF/A-2b."""
+    geo = _Geometry(layout, page_size, pdfa)
     extras = _extras(doc, layout)
     scales = candidate_scales(layout.min_body / layout.styles["body"].size, layout.max_scale)
     tries = []
@@ -342,7 +349,7 @@ class _PageDoc(BaseDocTemplate):
         upcoming = next((f for f in self.story if not isinstance(f, ActionFlowable)), None)
         section, continued, first = self.tags.sections.get(id(upcoming), (None, [], True))
         if section is not None and section == self.last_section and continued and not first:
-            self.story[0:0] = [Paragraph(p.text, p.style) for p in continued]
+            self.story[0:0] = [Para(p.text, p.style) for p in continued]  # not in the structure: drawn as furniture
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
@@ -402,25 +409,27 @@ def _build(plan: _Plan, doc: d.Document, layout: Layout, geo: _Geometry) -> byte
 
     def on_page(canvas: Any, doc_: Any) -> None:
         if doc_.page == 1 and plan.top:  # a rule under the heading: page furniture
-            canvas.saveState()
-            canvas.setStrokeColor(HexColor(layout.accent))
-            canvas.setLineWidth(1.2)
-            rule_y = body_top + geo.gap / 4
-            canvas.line(geo.left, rule_y, geo.width - geo.right, rule_y)
-            canvas.restoreState()
+            with artifact(canvas):
+                canvas.saveState()
+                canvas.setStrokeColor(HexColor(layout.accent))
+                canvas.setLineWidth(1.2)
+                rule_y = body_top + geo.gap / 4
+                canvas.line(geo.left, rule_y, geo.width - geo.right, rule_y)
+                canvas.restoreState()
 
     def on_page_end(canvas: Any, doc_: Any) -> None:
         if not doc.footer:
             return
-        canvas.saveState()
         para = Paragraph(doc.footer.replace(d.PAGE_MARK, str(doc_.page)), plan.flow.st["footer"])
         _, h = para.wrap(geo.inner_w, geo.bottom)
         y = max(geo.bottom - h - 4 * MM, 7 * MM)
-        canvas.setStrokeColorRGB(0.75, 0.75, 0.75)
-        canvas.setLineWidth(0.5)
-        canvas.line(geo.left, y + h + 1.5 * MM, geo.width - geo.right, y + h + 1.5 * MM)
-        para.drawOn(canvas, geo.left, y)
-        canvas.restoreState()
+        with artifact(canvas):  # page furniture, drawn last, outside the structure
+            canvas.saveState()
+            canvas.setStrokeColorRGB(0.75, 0.75, 0.75)
+            canvas.setLineWidth(0.5)
+            canvas.line(geo.left, y + h + 1.5 * MM, geo.width - geo.right, y + h + 1.5 * MM)
+            para.drawOn(canvas, geo.left, y)
+            canvas.restoreState()
 
     pdf.addPageTemplates(
         [
@@ -429,7 +438,7 @@ def _build(plan: _Plan, doc: d.Document, layout: Layout, geo: _Geometry) -> byte
         ]
     )
     try:
-        pdf.build(story or [Spacer(1, 1)])
+        pdf.build(story or [Spacer(1, 1)], canvasmaker=functools.partial(TaggedCanvas, pdfa=geo.pdfa, scope=plan.flow.struct))
     except _Overflow:
         raise _Overflow(pdf.overflow) from None
     return buf.getvalue()
