@@ -31,6 +31,7 @@ FIELDS = (
     "tracker",
     "backs",
     "country",
+    "pdfa",
     "lang",
 )
 TRUE = ("true", "yes", "on", "1")
@@ -56,6 +57,7 @@ OPTION_FIELDS = {
     "--tracker": "tracker",
     "--backs": "backs",
     "--country": "country",
+    "--pdfa": "pdfa",
     "--lang": "lang",
 }
 
@@ -120,9 +122,9 @@ def options(fields: Fields, choices: Choices, logo: Path | None) -> tuple[dict[s
     if minutes is not None:
         minutes = minutes.strip()
         opts["ice_minutes"] = int(minutes) if minutes.lstrip("+-").isdigit() and len(minutes) < 10 else minutes
-    for key in ("tracker", "backs"):
+    for key in ("tracker", "backs", "pdfa"):
         value = _flag(fields, key)
-        if value is not None and not (key == "backs" and value is False):  # --backs is a flag: off is not given
+        if value is not None and not (key != "tracker" and value is False):  # --backs, --pdfa are flags: off is not given
             opts[key] = value
     club_name, club_url = _text(fields, "club_name"), _text(fields, "club_url")
     if club_name or club_url or logo:

@@ -143,8 +143,8 @@ CASES = [
         "riverside-harriers-all.pdf",
     ),
     (
-        {"layout": "cards", "region": "front", "backs": "yes", "country": "us"},
-        ["--layout", "cards", "--region", "front", "--backs", "--country", "us"],
+        {"layout": "cards", "region": "front", "backs": "yes", "country": "us", "pdfa": "yes"},
+        ["--layout", "cards", "--region", "front", "--backs", "--country", "us", "--pdfa"],
         "routine-front.pdf",
     ),
 ]
