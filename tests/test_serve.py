@@ -478,3 +478,24 @@ def test_options_are_the_clis():
         "club": {"name": "H", "logo": None, "url": None},
     }
     assert os.sep not in str(opts)
+
+
+def test_a_logo_is_decoded_and_written_again(tmp_path):
+    """Only pixels reach the PDF: metadata chunks are dropped, and a big picture comes down to LOGO_SIDE."""
+    from PIL import PngImagePlugin
+
+    from pdfgen.webwork import LOGO_SIDE, clean_logo
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>alert(1)</script>")
+    upload = tmp_path / "logo-upload"
+    Image.new("RGB", (4000, 1000), "#204080").save(upload, "PNG", pnginfo=info)
+    clean = clean_logo(upload)
+    assert clean != upload and clean.suffix == ".png"
+    with Image.open(clean) as im:
+        assert im.size == (LOGO_SIDE, LOGO_SIDE // 4)
+        assert "Comment" not in im.info
+    assert b"<script>" in upload.read_bytes() and b"<script>" not in clean.read_bytes()
+    photo = tmp_path / "photo-upload"
+    Image.new("RGB", (300, 300), "#804020").save(photo, "JPEG")
+    assert clean_logo(photo).suffix == ".jpg"
