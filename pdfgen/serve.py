@@ -199,40 +199,35 @@ def create_app(site: Site | None = None, host: str = "127.0.0.1", port: int = 87
     def index() -> str:
         return form_page(None)
 
+    def built(kind: str) -> Any:
+        """The form's routine from the workers: `pdf` (bytes, file name) or `preview` (PNG bytes).
+        An invalid form raises InputError, which `invalid` answers with 400."""
+        with tempfile.TemporaryDirectory(prefix="kneecard-web-") as work:
+            opts, logo = routine_options(Path(work))
+            return builders.pdf(opts, logo) if kind == "pdf" else builders.preview(opts, logo)
+
+    @app.errorhandler(InputError)
+    def invalid(err: InputError) -> Response:
+        return problems_response(err.problems, form=request.form)
+
     @app.post("/")
     def update() -> Response:
         """Without JavaScript, 'Update preview' posts the form here: the page again, with its preview or its problems."""
-        with tempfile.TemporaryDirectory(prefix="kneecard-web-") as work:
-            try:
-                opts, logo = routine_options(Path(work))
-                png = builders.preview(opts, logo)
-            except InputError as err:
-                return problems_response(err.problems, form=request.form)
         import base64
 
-        return Response(form_page(request.form, preview=base64.b64encode(png).decode("ascii")), mimetype="text/html")
+        png = base64.b64encode(built("preview")).decode("ascii")
+        return Response(form_page(request.form, preview=png), mimetype="text/html")
 
     @app.post("/pdf")
     def pdf() -> Response:
-        with tempfile.TemporaryDirectory(prefix="kneecard-web-") as work:
-            try:
-                opts, logo = routine_options(Path(work))
-                data, name = builders.pdf(opts, logo)
-            except InputError as err:
-                return problems_response(err.problems, form=request.form)
+        data, name = built("pdf")
         resp = Response(data, mimetype="application/pdf")
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return resp
 
     @app.post("/preview")
     def preview() -> Response:
-        with tempfile.TemporaryDirectory(prefix="kneecard-web-") as work:
-            try:
-                opts, logo = routine_options(Path(work))
-                png = builders.preview(opts, logo)
-            except InputError as err:
-                return problems_response(err.problems, form=request.form)
-        return Response(png, mimetype="image/png")
+        return Response(built("preview"), mimetype="image/png")
 
     @app.post("/batch")
     def batch() -> Response:
