@@ -2,4 +2,5 @@
 
 from pdfgen.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes (kneecard serve, batch) import the main module again: it must not run
+    main()

@@ -407,6 +407,59 @@ def batch(
         sys.exit(2)
 
 
+# ------------------------------------------------------------------ serve
+
+
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (not loopback: your whole network can use it)."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port to listen on.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a web browser.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes for builds.")
+@data_option
+@layouts_option
+@handled
+def serve(host: str, port: int, no_browser: bool, jobs: int, data_dir: Path | None, layouts_dir: Path | None) -> None:
+    """Start the web page for building routines on this computer (needs: pip install "kneecard[web]"). Ctrl-C stops it."""
+    try:
+        from pdfgen import serve as web
+    except ImportError as exc:
+        message = f"needs the web extra, {exc.name} is missing (pip install \"kneecard[web]\")"
+        raise InputError(_problem("serve", message)) from None
+    from pdfgen.webwork import Builders, Site
+
+    site = Site(data_dir, layouts_dir)
+    builders = Builders(site, jobs)
+    app = web.create_app(site, host, port, builders)
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+    if not web.is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone on your network can use this page", err=True)
+    try:
+        builders.start(app.extensions["kneecard.layouts"])
+        click.echo(f"kneecard serve: {address} (Ctrl-C stops it)", err=True)
+        if not no_browser and _has_display():
+            import webbrowser
+
+            webbrowser.open(address)
+        web.run(app, host, port)
+    except OSError as exc:
+        builders.close()
+        message = f"{port} on {host} cannot be used ({exc.strerror or exc}; choose another --port)"
+        raise InputError(_problem("--port", message)) from None
+    click.echo("kneecard serve: stopped", err=True)
+
+
+def _has_display() -> bool:
+    """A browser can open: not a Linux/BSD session without a display (ssh, a container, CI)."""
+    import os
+
+    if sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
 # ------------------------------------------------------------------ figure
 
 
