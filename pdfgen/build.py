@@ -53,7 +53,7 @@ def library(data_dir: Path | None, cache: Cache | None = None, lang: str = "en")
 
     if cache is None:
         return make()
-    files = [*folder.glob("*.yaml"), *(folder.glob(f"locales/{lang}/*.yaml") if lang != "en" else ())]
+    files = [*folder.glob("*.yaml"), *(folder.glob(f"locales/{lang}/*.yaml") if lang != translate.DEFAULT else ())]
     return cache.get("library", (str(data_dir), lang, files_key(files)), make)
 
 
@@ -85,7 +85,7 @@ def layout(
     files = [p for folder in layout_dirs(layouts_dir) for p in folder.glob("*.y*ml")]
     if name.endswith((".yaml", ".yml")) or "/" in name:
         files.append(Path(name))
-    if lang != "en":
+    if lang != translate.DEFAULT:
         files.append(translate.locales_dir(data_dir) / lang / f"{translate.LAYOUT_KIND}.yaml")
     return cache.get("layout", (name, str(layouts_dir), lang, str(data_dir), files_key(files)), make)
 

@@ -59,7 +59,7 @@ def test_an_edited_template_is_seen_by_the_next_process(tmp_path):
     assert done.returncode == 0, done.stderr
     text = pdf_text((tmp_path / "b.pdf").read_bytes())
     assert "Plan for Ana" in text and "Routine for" not in text
-    assert src  # the built-in layout itself is untouched
+    assert (ROOT / "layouts" / "one-page.yaml").read_text() == src  # the built-in layout itself is untouched
 
 
 @pytest.mark.parametrize("damage", ["cut", "foreign", "unwritable", "open-to-others", "a-file"])

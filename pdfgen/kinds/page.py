@@ -112,6 +112,7 @@ class _Plan:
     ) -> None:
         self.scale = scale
         self._args = (doc, layout, geo, cache, skip, keep)
+        self._cache = cache
         self._key = (layout.fingerprint, scale, skip, keep, round(geo.col_w, 3), doc.area("columns").children)
         self.measured: tuple[list[float], list[float], list[str | None]] | None = cache.peek("columns", self._key)
         self.columns: list[Flowable] | None = None
@@ -151,7 +152,7 @@ class _Plan:
             heights = [block_height(f, geo.col_w) for f in cols]
             continued = [self._continued_height(f, geo.col_w) for f in cols]
             self.measured = (heights, continued, [self.tags.labels.get(id(f)) for f in cols])
-            self._args[3].put("columns", self._key, self.measured)
+            self._cache.put("columns", self._key, self.measured)
         heights, continued, labels = self.measured
         avail = geo.height - geo.top - geo.bottom - self.head_h - self.foot_h
         split = _balanced(heights, continued, geo.columns, avail)
