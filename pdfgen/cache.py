@@ -30,7 +30,7 @@ LIMITS = {  # entries per region
     "fit": 1024,
     "style": 64,
     "card": 512,
-    "columns": 64,  # measured column heights, keyed by the column blocks themselves (each key holds its tree)
+    "columns": 128,  # measured heights of columns and bottom areas, keyed by their blocks (each key holds its tree)
 }
 DEFAULT_LIMIT = 256
 

@@ -104,8 +104,9 @@ class _Plan:
 
     Column heights are kept in the cache by the column content itself (the tree's blocks, so
     two routines share them only if their columns are the same to the letter): a batch row that
-    differs only in its name measures its title and foot, not its columns. The column
-    flowables are made only when a plan is drawn, or when their heights are not yet known."""
+    differs only in its name measures its title, not its columns. The bottom area's height is
+    kept the same way. Column and bottom flowables are made only when a plan is drawn, or when
+    their heights are not yet known."""
 
     def __init__(
         self, doc: d.Document, layout: Layout, geo: _Geometry, cache: Cache, scale: float, skip: frozenset[str], keep: str
@@ -114,32 +115,39 @@ class _Plan:
         self._args = (doc, layout, geo, cache, skip, keep)
         self._cache = cache
         self._key = (layout.fingerprint, scale, skip, keep, round(geo.col_w, 3), doc.area("columns").children)
+        self._foot_key = (layout.fingerprint, scale, skip, keep, round(geo.inner_w, 3), "bottom", doc.area("bottom").children)
         self.measured: tuple[list[float], list[float], list[str | None]] | None = cache.peek("columns", self._key)
         self.columns: list[Flowable] | None = None
-        self._make(with_columns=self.measured is None or not geo.single)
+        self.bottom: list[Flowable] | None = None
+        self.foot_h: float | None = cache.peek("columns", self._foot_key) if geo.single else None
+        self._make(with_columns=self.measured is None or not geo.single, with_bottom=self.foot_h is None)
         self.col_h: float | None = None  # one-page: the column height, once measured
         self.room: float | None = None  # one-page: available / used column height, once measured
         self.split: list[list[int]] = []  # one-page: the block indices of each column
         self.spread: list[float] = []  # one-page: space added between each column's blocks
         self.pdf: bytes | None = None  # longer layouts: measured by building
 
-    def _make(self, with_columns: bool) -> None:
-        """Make the flowables in reading order (the structure of a tagged PDF follows that order)."""
+    def _make(self, with_columns: bool, with_bottom: bool = True) -> None:
+        """Make the flowables in reading order (the structure of a tagged PDF follows that order);
+        the columns and the bottom area only when drawn or not yet measured."""
         doc, layout, geo, cache, skip, keep = self._args
         flow = Flow(layout, self.scale, cache, skip, keep)
         self.flow = flow
         self.top = _top(flow, doc.area("top").children, geo.inner_w)
         self.columns = flow.blocks(doc.area("columns").children, geo.col_w) if with_columns else None
-        self.bottom = flow.blocks(doc.area("bottom").children, geo.inner_w)
+        self.bottom = flow.blocks(doc.area("bottom").children, geo.inner_w) if with_bottom else None
         self.tags: Tags = flow.tags
         self.head_h = stack_height(self.top, geo.inner_w) + (geo.gap / 2 if self.top else 0)
-        self.foot_h = stack_height(self.bottom, geo.inner_w) + (geo.gap / 2 if self.bottom else 0) if geo.single else 0.0
+        if self.bottom is not None:
+            self.foot_h = stack_height(self.bottom, geo.inner_w) + (geo.gap / 2 if self.bottom else 0) if geo.single else 0.0
+            if geo.single:
+                self._cache.put("columns", self._foot_key, self.foot_h)
 
     def drawable(self) -> list[Flowable]:
         """The column flowables, made now (with the rest, anew) if only their heights were known."""
-        if self.columns is None:
+        if self.columns is None or self.bottom is None:
             self._make(with_columns=True)
-        assert self.columns is not None
+        assert self.columns is not None and self.bottom is not None
         return self.columns
 
     def measure(self, doc: d.Document, layout: Layout, geo: _Geometry) -> None:
