@@ -111,21 +111,77 @@ def deck() -> list[tuple[str, list[tuple[str, float, str]]]]:
     return cards
 
 
-def draw_page(c: Canvas, lines: list[tuple[str, str]], name: str) -> None:
+def draw_page(c: Canvas, lines: list[tuple[str, str]], name: str, tags: list[tuple[str, str]] | None = None) -> None:
+    """One page; with `tags` (a list to fill) each paragraph is marked content (BDC … EMC with
+    an MCID) and `tags` gets its element type and words, in reading order."""
     width, height = A4
     margin, gap, size = 15 * MM, 8 * MM, 9
     col_w = (width - 2 * margin - gap) / 2
+    title = f"Knee recovery for {name}"
+    if tags is not None:
+        c.addLiteral(f"/H1 <</MCID {len(tags)}>> BDC")
+        tags.append(("H1", title))
     c.setFont(FACES["B"], 16)
-    c.drawString(margin, height - margin - 12, f"Knee recovery for {name}")
+    c.drawString(margin, height - margin - 12, title)
+    if tags is not None:
+        c.addLiteral("EMC")
     x, y = margin, height - margin - 34
     for font, text in lines:
+        if tags is not None:
+            kind = "H2" if font == "B" else "P"
+            c.addLiteral(f"/{kind} <</MCID {len(tags)}>> BDC")
+            tags.append((kind, text))
         for part in simpleSplit(text, FACES[font], size, col_w):
             if y < margin:
                 x, y = x + col_w + gap, height - margin - 34
             c.setFont(FACES[font], size)
             c.drawString(x, y, part)
             y -= size * 1.3
+        if tags is not None:
+            c.addLiteral("EMC")
     c.showPage()
+    if tags is not None:
+        page = c._doc.Pages.pages[-1]
+        page.StructParents = 0
+        page.__NoDefault__ = [*page.__NoDefault__, "StructParents"]
+
+
+def write_tags(c: Canvas, tags: list[tuple[str, str]], lang: str = "en") -> None:
+    """A tagged PDF's catalog entries, the plain-canvas way: one structure element a paragraph
+    (H1/H2/P with its words as ActualText) under a Document element, the parent tree, /MarkInfo
+    and /Lang, written with ReportLab's generic PDF objects."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+
+    doc = c._doc
+    page = doc.Reference(doc.Pages.pages[-1])
+    root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+    root_ref = doc.Reference(root)
+    top = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName("Document"), "P": root_ref})
+    top_ref = doc.Reference(top)
+    kids = []
+    for mcid, (kind, text) in enumerate(tags):
+        elem = {"Type": PDFName("StructElem"), "S": PDFName(kind), "P": top_ref, "Pg": page, "K": mcid}
+        elem["ActualText"] = PDFString(text)
+        kids.append(doc.Reference(PDFDictionary(elem)))
+    top["K"] = PDFArray(kids)
+    root["K"] = PDFArray([top_ref])
+    root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray([0, PDFArray(kids)])}))
+    root["ParentTreeNextKey"] = 1
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*catalog.__NoDefault__, "MarkInfo", "StructTreeRoot", "Lang"]
+    catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+    catalog.StructTreeRoot = root_ref
+    catalog.Lang = PDFString(lang)
+
+
+def page_pdf(out: object, lines: list[tuple[str, str]], name: str, tagged: bool) -> None:
+    """One one-page PDF, tagged or not."""
+    c = Canvas(out, pagesize=A4, invariant=1)
+    tags: list[tuple[str, str]] | None = [] if tagged else None
+    draw_page(c, lines, name, tags)
+    if tags is not None:
+        write_tags(c, tags)
+    c.save()
 
 
 CARD_W, CARD_H, CARD_GAP, PAD = 90 * MM, 125 * MM, 8 * MM, 6 * MM
@@ -201,6 +257,11 @@ def main() -> None:
         "--warm", type=int, default=0, help="draw the page N times in this process, a new PDF each time; print ms per PDF"
     )
     ap.add_argument("--cpu", action="store_true", help="with --warm: also print CPU ms per PDF (steadier on a busy machine)")
+    ap.add_argument(
+        "--tagged",
+        action="store_true",
+        help="one-page: write a tagged PDF (marked content, a structure element a paragraph), as every kneecard PDF is",
+    )
     args = ap.parse_args()
 
     for name in FACES.values():
@@ -226,16 +287,15 @@ def main() -> None:
         import time
 
         for i in range(5):
-            c = Canvas(io.BytesIO(), pagesize=A4, invariant=1)
-            draw_page(c, lines, f"Warm {i}")
-            c.save()
+            page_pdf(io.BytesIO(), lines, f"Warm {i}", args.tagged)
         start, cpu = time.perf_counter(), time.process_time()
         for i in range(args.warm):
-            c = Canvas(io.BytesIO(), pagesize=A4, invariant=1)
-            draw_page(c, lines, f"{args.name} {i}")
-            c.save()
+            page_pdf(io.BytesIO(), lines, f"{args.name} {i}", args.tagged)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         print(f"{wall / args.warm * 1000:.2f}" + (f" {cpu / args.warm * 1000:.2f}" if args.cpu else ""))
+        return
+    if not args.split and args.pages == 1:
+        page_pdf(str(out), lines, args.name, args.tagged)
         return
     if not args.split:
         c = Canvas(str(out), pagesize=A4, invariant=1)
@@ -244,9 +304,7 @@ def main() -> None:
         c.save()
         return
     for page in range(args.pages):
-        c = Canvas(str(out / f"{args.name}-{page + 1}.pdf"), pagesize=A4, invariant=1)
-        draw_page(c, lines, f"{args.name} {page + 1}")
-        c.save()
+        page_pdf(str(out / f"{args.name}-{page + 1}.pdf"), lines, f"{args.name} {page + 1}", args.tagged)
 
 
 if __name__ == "__main__":
