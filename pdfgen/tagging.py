@@ -325,7 +325,8 @@ class TaggedCanvas(Canvas):
         if rl_private.has_content(self):
             self.showPage()
         self.kc_tagger.finish(self)
-        super().save()
+        with rl_private.fast_pdfdoc_encoding():
+            super().save()
 
 
 @contextmanager

@@ -157,3 +157,30 @@ def test_warm_process_gives_the_same_bytes_as_a_cold_one(build, tmp_path):
     cold = tmp_path / "cold.pdf"
     subprocess.run([sys.executable, "-m", "pdfgen", "build", *args, "-o", str(cold)], check=True, capture_output=True)
     assert warm == again == cold.read_bytes()
+
+
+def test_fast_syntax_encoding_writes_what_reportlab_writes(monkeypatch):
+    """The PDF's syntax is encoded by a fast path while it is saved: every character encodes
+    as ReportLab's PDFDocEncoding codec would (or is refused as it would be), and a PDF with
+    accented and Chinese words in its metadata comes out byte for byte the same."""
+    import contextlib
+
+    from pdfgen import rl_private
+    from pdfgen.build import build_one
+    from pdfgen.cache import Cache
+
+    for code in range(0x3000):
+        char = chr(code)
+        try:
+            want: bytes | None = char.encode("extpdfdoc")
+        except UnicodeEncodeError:
+            want = None
+        try:
+            got: bytes | None = rl_private._pdfdoc_enc(char)
+        except UnicodeEncodeError:
+            got = None
+        assert got == want, hex(code)
+    options = {"region": "front", "name": "Zoë Ødegård", "notes": "Ice (a bag of peas) \\ not (too) long"}
+    fast = build_one(options, cache=Cache(enabled=False))[0]
+    monkeypatch.setattr(rl_private, "fast_pdfdoc_encoding", contextlib.nullcontext)
+    assert build_one(options, cache=Cache(enabled=False))[0] == fast
