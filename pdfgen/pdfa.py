@@ -10,12 +10,18 @@ Everything in it comes from the document, so rebuilds give the same bytes (SOURC
 
 from __future__ import annotations
 
+from html import escape as _escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
 
 from pdfgen import rl_private
+
+
+def escape(text: str) -> str:
+    """XML character data: & < > escaped (html's escape; xml.sax.saxutils pulls in urllib and
+    http.client, ~20 ms of every start)."""
+    return _escape(text, quote=False)
 
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 PDFUAID = "http://www.aiim.org/pdfua/ns/id/"

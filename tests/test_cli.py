@@ -248,3 +248,19 @@ def test_commands_import_only_what_they_need():
     for args in (["--help"], ["list", "layouts"], ["list", "exercises"]):
         out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True).stdout
         assert out.strip() == "[]", (args, out)
+
+
+def test_a_build_does_not_load_the_network_stack(tmp_path):
+    """A one-page build (tagged, with its XMP metadata) never loads urllib.request, http.client
+    or the email package: xml.sax.saxutils would, for ~20 ms of every start."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from click.testing import CliRunner; from pdfgen.cli import main; "
+        "r = CliRunner().invoke(main, sys.argv[1:]); assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in sys.modules if m in ('urllib.request', 'http.client', 'email.parser')))"
+    )
+    args = ["build", "--region", "front", "--pdfa", "-o", str(tmp_path / "a.pdf")]
+    out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
